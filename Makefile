@@ -1,0 +1,43 @@
+# Quick start: `make run` serves the portal on http://127.0.0.1:$(PORT); `make test` runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: run test test-postgres install install-dev serve check-deploy messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 及以上版本"'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv 缺失，尝试安装……"; \
+	  apt-get install -y python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+run: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py setup_portal
+	PORT=$(PORT) BIN=$(BIN) bash bin/run-embedded
+
+test: install-dev
+	$(BIN)/pytest
+
+check-deploy: install
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.gov.cn \
+	DATABASE_URL=postgres://localhost/yuzhong_care DJANGO_SETTINGS_MODULE=yuzhong_care.settings.production \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+messages: install
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' && $(BIN)/python manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,46 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from core.scoping import ScopedQuerySet
+
+from .roles import SEES_ALL, Role
+
+
+class UserQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        if user.department_id:
+            return self.filter(department_id=user.department_id)
+        return self.filter(pk=user.pk)
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A portal account: one role, one unit (an institution operator, one institution)."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
+    department = models.ForeignKey(
+        "agencies.Department", verbose_name="所属单位", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        unit = f"（{self.department.name}）" if self.department_id else ""
+        return f"{self}{unit}"

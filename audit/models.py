@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class ObjectChange(models.Model):
+    """One change to one object: who, when, what it was and what it became.
+
+    Written explicitly by the service (or admin action) that makes the change,
+    never by a signal, so every row names a real actor and reason.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        TRANSITION = "transition", "流转"
+
+    time = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.PROTECT)
+    object_id = models.CharField("对象编号", max_length=64)
+    object_repr = models.CharField("对象", max_length=300)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    comment = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,40 @@
+import django_filters
+from django.db.models import Q
+
+from agencies.models import Department
+
+from .models import Plan, Section, WorkItem
+
+
+class WorkItemFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(label="实施方案", queryset=Plan.objects.all())
+    section = django_filters.ModelChoiceFilter(
+        label="任务分类", queryset=Section.objects.select_related("plan")
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label="牵头单位", queryset=Department.objects.filter(led_items__isnull=False).distinct()
+    )
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label="责任单位", method="filter_responsible",
+        queryset=Department.objects.filter(assignments__role="responsible").distinct(),
+    )
+    q = django_filters.CharFilter(label="关键词", method="filter_text")
+    kind = django_filters.ChoiceFilter(label="类型", choices=WorkItem.Kind.choices, empty_label="全部")
+
+    class Meta:
+        model = WorkItem
+        fields = ["plan", "section", "kind", "lead_unit", "responsible_unit", "q"]
+
+    def filter_responsible(self, queryset, name, value):
+        # Members of a group count: 七星岗街道办事处 finds the tasks of 各街道办事处.
+        return queryset.filter(
+            pk__in=WorkItem.objects.filter(
+                assignments__department=value, assignments__role="responsible"
+            ).values("pk")
+        )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
