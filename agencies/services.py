@@ -20,3 +20,34 @@ def group_set_members(*, group: Department, members: list[Department], actor=Non
     assignments_sync_for_group(group=group)
     change_record(actor=actor, instance=group, action=ObjectChange.Action.UPDATE, before=before)
     return group
+
+
+# Names that tell a unit's kind when an imported plan brings a new one.
+_MASS_ORGANISATIONS = ("总工会", "团区委", "团委", "妇联", "计划生育协会", "残联", "科协")
+_GROUP_NAMES = ("各街道办事处", "各街道")
+
+
+def department_kind_for(name: str) -> str:
+    if name in _GROUP_NAMES:
+        return Department.Kind.GROUP
+    if name.endswith("街道办事处") or name.endswith("街道"):
+        return Department.Kind.STREET
+    if any(name.endswith(suffix) for suffix in _MASS_ORGANISATIONS):
+        return Department.Kind.MASS
+    return Department.Kind.GOVERNMENT
+
+
+def departments_ensure(*, names: list[str], actor=None) -> dict[str, Department]:
+    """Existing units by name; unknown names become new units (a new group
+    stands for every street office already known)."""
+    wanted = list(dict.fromkeys(names))
+    found = {d.name: d for d in Department.objects.filter(name__in=wanted)}
+    for name in wanted:
+        if name in found:
+            continue
+        unit = Department.objects.create(name=name, kind=department_kind_for(name), position=1000)
+        if unit.is_group:
+            unit.members.set(Department.objects.filter(kind=Department.Kind.STREET))
+        change_record(actor=actor, instance=unit, action=ObjectChange.Action.CREATE, comment="导入实施方案时新建")
+        found[name] = unit
+    return found

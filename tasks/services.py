@@ -90,3 +90,44 @@ def task_update(
     assignments_sync(task=task)
     change_record(actor=actor, instance=task, action=ObjectChange.Action.UPDATE, before=before)
     return task
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    source,
+    actor=None,
+    title: str = "",
+    document_number: str = "",
+    issuer: str = "",
+    issued_on=None,
+):
+    """A new plan from a decomposition table laid out like the annex.
+
+    The whole table is read and checked before anything is written; any
+    problem raises PlanTableError listing every bad row, and nothing is saved.
+    """
+    from agencies.services import departments_ensure
+
+    from .models import Plan, Responsibility
+    from .plan_table import read_plan_table
+
+    table = read_plan_table(source)
+    plan = Plan.objects.create(
+        title=(title or table.caption or "导入的实施方案")[:200],
+        document_number=document_number, issuer=issuer, issued_on=issued_on,
+    )
+    change_record(actor=actor, instance=plan, action=ObjectChange.Action.CREATE, comment="由任务分解表导入")
+    names = [n for row in table.rows for n in ([row.lead] if row.lead else []) + row.responsible]
+    units = departments_ensure(names=names, actor=actor)
+    for row in table.rows:
+        item = WorkItem.objects.create(
+            plan=plan, kind=WorkItem.Kind.TASK, number=row.number, title=row.title, content=row.content,
+            lead_unit=units[row.lead] if row.lead else None, units_open_ended=row.open_ended,
+        )
+        Responsibility.objects.bulk_create(
+            Responsibility(task=item, department=units[name], position=i) for i, name in enumerate(row.responsible, 1)
+        )
+        assignments_sync(task=item)
+        change_record(actor=actor, instance=item, action=ObjectChange.Action.CREATE, comment="由任务分解表导入")
+    return plan
