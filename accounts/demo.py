@@ -12,6 +12,7 @@ from agencies.models import Department
 
 from .models import User
 from .roles import Role
+from .services import user_create
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,9 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
     for spec in DEMO_ACCOUNTS:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
-            user = User(
-                username=spec.username, full_name=spec.full_name, role=spec.role,
+            user = user_create(
+                username=spec.username, password=password, full_name=spec.full_name, role=spec.role,
                 department=Department.objects.get(name=spec.department) if spec.department else None,
-                is_staff=spec.role == Role.COORDINATOR,
             )
-            user.set_password(password)
-            user.save()
         users.append(user)
     return users

@@ -7,15 +7,15 @@ from .models import Plan, Section, WorkItem
 
 
 class WorkItemFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label="实施方案", queryset=Plan.objects.all())
+    plan = django_filters.ModelChoiceFilter(label="实施方案", queryset=Plan.objects.all(), empty_label="全部")
     section = django_filters.ModelChoiceFilter(
-        label="任务分类", queryset=Section.objects.select_related("plan")
+        label="任务分类", queryset=Section.objects.select_related("plan"), empty_label="全部"
     )
     lead_unit = django_filters.ModelChoiceFilter(
-        label="牵头单位", queryset=Department.objects.filter(led_items__isnull=False).distinct()
+        label="牵头单位", queryset=Department.objects.filter(led_items__isnull=False).distinct(), empty_label="全部"
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        label="责任单位", method="filter_responsible",
+        label="责任单位", method="filter_responsible", empty_label="全部",
         queryset=Department.objects.filter(assignments__role="responsible").distinct(),
     )
     q = django_filters.CharFilter(label="关键词", method="filter_text")
