@@ -3,10 +3,19 @@ other, so its saves and deletes write ObjectChange rows explicitly."""
 from django.contrib import admin
 
 from .models import ObjectChange
+from .selectors import changes_for
 from .services import change_record, snapshot
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
+    change_form_template = "admin/audit/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Our history (who, when, before → after) under the form of every object.
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "audit_history": changes_for(obj) if obj else None}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         # Snapshot the stored row, not the form-modified instance.
         stored = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None

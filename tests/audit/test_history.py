@@ -98,3 +98,10 @@ def test_history_cannot_be_edited_in_admin_even_by_a_superuser(users, admin_clie
     response = admin_client.post(reverse("admin:audit_objectchange_delete", args=[change.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert ObjectChange.objects.filter(pk=change.pk).exists()
+
+
+def test_admin_change_page_shows_the_history(plan_2020, users, admin_client_for):
+    task = Task.objects.get(plan=plan_2020, number=4)
+    task_update(task=task, actor=users["coordinator"], title="加强婴幼儿的健康管理和服务（二）")
+    page = admin_client_for.get(reverse("admin:tasks_task_change", args=[task.pk])).content.decode()
+    assert "变更记录" in page and "加强婴幼儿的健康管理和服务（二）" in page
