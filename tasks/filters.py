@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 from agencies.models import Department
@@ -7,19 +8,19 @@ from .models import Plan, Section, WorkItem
 
 
 class WorkItemFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label="实施方案", queryset=Plan.objects.all(), empty_label="全部")
+    plan = django_filters.ModelChoiceFilter(label=_("实施方案"), queryset=Plan.objects.all(), empty_label=_("全部"))
     section = django_filters.ModelChoiceFilter(
-        label="任务分类", queryset=Section.objects.select_related("plan"), empty_label="全部"
+        label=_("任务分类"), queryset=Section.objects.select_related("plan"), empty_label=_("全部")
     )
     lead_unit = django_filters.ModelChoiceFilter(
-        label="牵头单位", queryset=Department.objects.filter(led_items__isnull=False).distinct(), empty_label="全部"
+        label=_("牵头单位"), queryset=Department.objects.filter(led_items__isnull=False).distinct(), empty_label=_("全部")
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        label="责任单位", method="filter_responsible", empty_label="全部",
+        label=_("责任单位"), method="filter_responsible", empty_label=_("全部"),
         queryset=Department.objects.filter(assignments__role="responsible").distinct(),
     )
-    q = django_filters.CharFilter(label="关键词", method="filter_text")
-    kind = django_filters.ChoiceFilter(label="类型", choices=WorkItem.Kind.choices, empty_label="全部")
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=WorkItem.Kind.choices, empty_label=_("全部"))
 
     class Meta:
         model = WorkItem
