@@ -29,6 +29,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    institution = models.ForeignKey(
+        "institutions.Institution", verbose_name="所属托育机构", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="operators",
+        help_text="仅对“托育机构”角色有效：该账号只能查看和办理本机构的备案。",
+    )
 
     objects = PortalUserManager()
 

@@ -59,3 +59,106 @@ class AssignmentFactory(DjangoModelFactory):
     task = factory.SubFactory(WorkItemFactory)
     department = factory.SubFactory(DepartmentFactory)
     role = "responsible"
+
+
+# --- institutions (issue 4) ------------------------------------------------------------
+
+
+def _today_2026_03_01():
+    import datetime
+
+    return datetime.date(2026, 3, 1)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def credit_code(n: int, prefix: str = "91500103") -> str:
+    """A genuinely valid 统一社会信用代码 (both check characters computed);
+    91 = 工商·企业, 500103 = 渝中区."""
+    from institutions.validators import make_credit_code
+
+    return make_credit_code(prefix, f"MA{n:06d}")
+
+
+class InstitutionFactory(DjangoModelFactory):
+    class Meta:
+        model = "institutions.Institution"
+
+    name = factory.Sequence(lambda n: f"测试托育中心{n}")
+    credit_code = factory.Sequence(lambda n: credit_code(n + 1))
+    nature = "for_profit"
+    legal_form = "enterprise"
+    registration_authority = factory.SubFactory(DepartmentFactory, name="区市场监管局")
+    street = factory.SubFactory(DepartmentFactory, name="解放碑街道办事处", kind="street")
+    address = factory.Sequence(lambda n: f"渝中区民族路{n}号")
+    legal_representative = "张园长"
+    contact_phone = "023-63000000"
+    public_phone = "023-63111111"
+    capacity = 60
+    offers_full_day = True
+    registered_on = factory.LazyFunction(_today_2026_03_01)
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = "institutions.Registration"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    authority = factory.SelfAttribute("institution.registration_authority")
+    registered_on = factory.SelfAttribute("institution.registered_on")
+    pushed_at = factory.LazyFunction(_now)
+
+
+class FilingFactory(DjangoModelFactory):
+    class Meta:
+        model = "institutions.Filing"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    kind = "new"
+    status = "draft"
+    principal_name = "张园长"
+    contact_phone = "023-63000000"
+    public_phone = "023-63111111"
+    address = factory.SelfAttribute("institution.address")
+    premises_ownership = "leased"
+    lease_years = 5
+    capacity = 60
+    offers_full_day = True
+
+
+class FilingClassFactory(DjangoModelFactory):
+    class Meta:
+        model = "institutions.FilingClass"
+
+    filing = factory.SubFactory(FilingFactory)
+    kind = "toddler"
+    children = 15
+    caregivers = 3
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class FilingDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = "institutions.FilingDocument"
+
+    filing = factory.SubFactory(FilingFactory)
+    kind = "license"
+    file = factory.django.FileField(filename="filings/test/doc.pdf", data=PDF_BYTES)
+    original_name = "营业执照.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+
+
+class WorkdayOverrideFactory(DjangoModelFactory):
+    class Meta:
+        model = "institutions.WorkdayOverride"
+        django_get_or_create = ("date",)
+
+    is_workday = True
+    note = "测试调整"

@@ -33,6 +33,7 @@ LOCAL_APPS = [
     "accounts",
     "agencies",
     "tasks",
+    "institutions",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -171,3 +172,16 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 # Each app adds a builder that extends the demo story; run in this order.
 DEMO_DATA_BUILDERS: list[str] = []
 AXES_VERBOSE = False
+
+# Institutions and filings (issue 4).
+# District population for 托位数 per 1,000 residents, and the 2025 target.
+PORTAL_POPULATION = env.int("PORTAL_POPULATION", default=660000)
+PORTAL_PLACES_PER_THOUSAND_TARGET = env.str("PORTAL_PLACES_PER_THOUSAND_TARGET", default="4.5")
+# Working-day deadlines from a complete submission (国卫办人口发〔2019〕25号).
+FILING_RECEIPT_WORKING_DAYS = env.int("FILING_RECEIPT_WORKING_DAYS", default=5)
+FILING_NOTICE_WORKING_DAYS = env.int("FILING_NOTICE_WORKING_DAYS", default=15)
+# The review queue turns yellow at this many working days left, red at 0 or overdue.
+FILING_QUEUE_YELLOW_DAYS = env.int("FILING_QUEUE_YELLOW_DAYS", default=2)
+# Filing materials: size limit per file.
+FILING_DOCUMENT_MAX_BYTES = env.int("FILING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=20 * 1024 * 1024)

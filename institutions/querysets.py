@@ -1,0 +1,101 @@
+"""Who may see what of the registry (the scoping rules of this app).
+
+- coordinator 督办管理员 and viewer 区领导/督查室: every institution, registration and filing;
+- registrar 登记机关: the institutions and registrations of its own authority;
+- operator 托育机构: its own institution and its filings, nothing else;
+- filing materials (staff certificates …) only to the coordinator and the institution itself.
+Anything else is an empty queryset, so a lookup outside scope is a 404.
+"""
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.roles import SEES_ALL, Role
+from core.scoping import ScopedQuerySet
+
+
+def _operator_institution_id(user) -> int | None:
+    return getattr(user, "institution_id", None) if user.role == Role.OPERATOR else None
+
+
+class InstitutionQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        if user.role == Role.REGISTRAR and user.department_id:
+            return self.filter(registration_authority_id=user.department_id)
+        institution_id = _operator_institution_id(user)
+        if institution_id:
+            return self.filter(pk=institution_id)
+        return self.none()
+
+    def publicly_listed(self):
+        """The public directory: filed and not cancelled."""
+        return self.filter(status="filed")
+
+    def registered_as_of(self, day):
+        """Registered on or before `day` and not cancelled by then."""
+        return self.filter(registered_on__lte=day).exclude(cancelled_on__lte=day)
+
+    def filed_as_of(self, day):
+        return self.registered_as_of(day).filter(filed_on__lte=day)
+
+
+class RegistrationQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        if user.role == Role.REGISTRAR and user.department_id:
+            return self.filter(authority_id=user.department_id)
+        return self.none()
+
+
+class FilingQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        institution_id = _operator_institution_id(user)
+        if institution_id:
+            return self.filter(institution_id=institution_id)
+        return self.none()
+
+
+class FilingChildQuerySet(ScopedQuerySet):
+    """Classes and correction reasons: visible with their filing."""
+
+    def visible_to(self, user):
+        from .models import Filing
+
+        return self.filter(filing__in=Filing.objects.visible_to(user).values("pk"))
+
+
+class FilingDocumentQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role == Role.COORDINATOR:
+            return self
+        institution_id = _operator_institution_id(user)
+        if institution_id:
+            return self.filter(filing__institution_id=institution_id)
+        return self.none()
+
+
+class ReceiptCounterQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        return self if user.role == Role.COORDINATOR else self.none()
+
+
+class WorkdayOverrideQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        return self  # the calendar is public knowledge
+
+    def between(self, start, end) -> dict:
+        return dict(self.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+
+
+class RosterImportQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role == Role.COORDINATOR:
+            return self
+        return self.filter(uploaded_by_id=user.pk)
+
+

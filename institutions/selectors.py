@@ -1,0 +1,265 @@
+"""Reads of the registry, always scoped to the user asking (the public
+directory reads only what is public). Each page costs a fixed number of
+queries whatever the data size."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.roles import Role
+from audit.models import ObjectChange
+
+from . import rules
+from .models import (
+    OPEN_FILING_STATES,
+    SERVICE_FIELDS,
+    Filing,
+    FilingClass,
+    FilingCorrection,
+    FilingDocument,
+    Institution,
+    Registration,
+    ServiceType,
+)
+from .workdays import WorkdayCalendar
+
+# --- institutions -------------------------------------------------------------------------
+
+
+def with_filing_status(queryset: QuerySet[Institution]) -> QuerySet[Institution]:
+    """Annotate the open filing (kind, status) and the latest receipt number,
+    in the same query as the institutions."""
+    open_filing = Filing.objects.filter(institution=OuterRef("pk"), status__in=OPEN_FILING_STATES)
+    filed = Filing.objects.filter(institution=OuterRef("pk"), status=Filing.Status.FILED).order_by("-decided_at", "-pk")
+    return queryset.annotate(
+        open_filing_id=Subquery(open_filing.values("pk")[:1]),
+        open_filing_kind=Subquery(open_filing.values("kind")[:1]),
+        open_filing_status=Subquery(open_filing.values("status")[:1]),
+        latest_receipt_number=Subquery(filed.values("receipt_number")[:1]),
+    )
+
+
+def filing_status_text(institution: Institution) -> str:
+    """已登记待备案 / 新设备案·已提交待审核 / 已备案 / 已备案（变更备案·退回补正）/ 已注销 …"""
+    kind = getattr(institution, "open_filing_kind", None)
+    status = getattr(institution, "open_filing_status", None)
+    base = institution.get_status_display()
+    if not kind:
+        return base
+    progress = f"{Filing.Kind(kind).label}·{Filing.Status(status).label}"
+    return progress if institution.status == Institution.Status.REGISTERED else f"{base}（{progress}）"
+
+
+def institutions_for_user(user) -> QuerySet[Institution]:
+    return with_filing_status(
+        Institution.objects.for_user(user).select_related("street", "registration_authority")
+    )
+
+
+def institutions_search(queryset, *, q: str = "", street_id: int | None = None, status: str = "",
+                        service_type: str = "") -> QuerySet[Institution]:
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(address__icontains=q))
+    if street_id:
+        queryset = queryset.filter(street_id=street_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if service_type in SERVICE_FIELDS:
+        queryset = queryset.filter(**{SERVICE_FIELDS[ServiceType(service_type)]: True})
+    return queryset
+
+
+def institution_detail(*, user, pk: int) -> Institution:
+    return get_object_or_404(institutions_for_user(user), pk=pk)
+
+
+def operator_institution(user) -> Institution | None:
+    if user.role != Role.OPERATOR or not user.institution_id:
+        return None
+    return institutions_for_user(user).filter(pk=user.institution_id).first()
+
+
+def filings_of(*, user, institution: Institution) -> QuerySet[Filing]:
+    return Filing.objects.for_user(user).filter(institution=institution).select_related("decided_by")
+
+
+def current_classes(institution: Institution) -> list[FilingClass]:
+    """The classes of the institution's last filed new/change filing."""
+    last = (
+        Filing.objects.filter(institution=institution, status=Filing.Status.FILED)
+        .exclude(kind=Filing.Kind.CANCEL).order_by("-decided_at", "-pk").values("pk")[:1]
+    )
+    return list(FilingClass.objects.filter(filing__in=Subquery(last)))
+
+
+def institution_history(institution: Institution, *, limit: int = 300) -> QuerySet[ObjectChange]:
+    """Every recorded change of the institution, its registrations and its filings
+    (documents and classes are recorded on their filing), newest first."""
+    types = ContentType.objects.get_for_models(Institution, Filing, Registration)
+    filing_ids = [str(pk) for pk in institution.filings.values_list("pk", flat=True)]
+    registration_ids = [str(pk) for pk in institution.registrations.values_list("pk", flat=True)]
+    return (
+        ObjectChange.objects.filter(
+            Q(content_type=types[Institution], object_id=str(institution.pk))
+            | Q(content_type=types[Filing], object_id__in=filing_ids)
+            | Q(content_type=types[Registration], object_id__in=registration_ids)
+        )
+        .select_related("actor")[:limit]
+    )
+
+
+def filing_history(filing: Filing, *, limit: int = 200) -> QuerySet[ObjectChange]:
+    ct = ContentType.objects.get_for_model(Filing)
+    return ObjectChange.objects.filter(content_type=ct, object_id=str(filing.pk)).select_related("actor")[:limit]
+
+
+# --- filings ------------------------------------------------------------------------------
+
+
+def filing_detail(*, user, pk: int) -> Filing:
+    """A filing with its classes, materials (if the user may see them) and
+    correction reasons; 404 outside scope."""
+    queryset = Filing.objects.for_user(user).select_related(
+        "institution", "institution__street", "institution__registration_authority", "decided_by", "created_by"
+    ).prefetch_related(
+        Prefetch("classes", queryset=FilingClass.objects.order_by("position", "pk")),
+        Prefetch("documents", queryset=FilingDocument.objects.for_user(user).select_related("uploaded_by")),
+        Prefetch("corrections", queryset=FilingCorrection.objects.order_by("-round", "pk")),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def filing_warnings(filing: Filing) -> list[str]:
+    """What the reviewer should look at: classes against 58号文, premises tenure."""
+    if filing.kind == Filing.Kind.CANCEL:
+        return []
+    return [
+        *rules.class_warnings(filing.classes.all()),
+        *rules.premises_warnings(ownership=filing.premises_ownership, lease_years=filing.lease_years),
+    ]
+
+
+def latest_corrections(filing: Filing) -> list[FilingCorrection]:
+    """The reasons of the last return (uses the prefetched corrections)."""
+    corrections = list(filing.corrections.all())
+    if not corrections:
+        return []
+    last = max(c.round for c in corrections)
+    return [c for c in corrections if c.round == last]
+
+
+def document_for_download(*, user, pk: int) -> FilingDocument:
+    return get_object_or_404(FilingDocument.objects.for_user(user).select_related("filing"), pk=pk)
+
+
+def receipt_for(*, user, pk: int) -> Filing:
+    """A filed filing's receipt page; 404 unless filed and in scope."""
+    queryset = Filing.objects.for_user(user).filter(status=Filing.Status.FILED).select_related(
+        "institution", "institution__street", "institution__registration_authority", "decided_by"
+    ).prefetch_related(Prefetch("classes", queryset=FilingClass.objects.order_by("position", "pk")))
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    filing: Filing
+    receipt_days_left: int
+    notice_days_left: int
+    light: str  # red / yellow / green
+
+    @property
+    def overdue(self) -> bool:
+        return self.receipt_days_left < 0
+
+
+def light_for(days_left: int) -> str:
+    if days_left <= 0:
+        return "red"
+    if days_left <= settings.FILING_QUEUE_YELLOW_DAYS:
+        return "yellow"
+    return "green"
+
+
+def review_queue(*, user, today: dt.date | None = None) -> list[QueueEntry]:
+    """Submitted filings, fewest working days left first, coloured by them.
+    Three queries whatever the queue length (filings, overrides, nothing per row)."""
+    today = today or timezone.localdate()
+    filings = list(
+        Filing.objects.for_user(user).filter(status=Filing.Status.SUBMITTED)
+        .select_related("institution", "institution__street")
+        .order_by("receipt_due_on", "submitted_at", "pk")
+    )
+    if not filings:
+        return []
+    dates = [f.receipt_due_on for f in filings if f.receipt_due_on] + [f.notice_due_on for f in filings if f.notice_due_on]
+    calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates]))
+    entries = []
+    for filing in filings:
+        receipt_left = calendar.working_days_left(filing.receipt_due_on, today) if filing.receipt_due_on else 0
+        notice_left = calendar.working_days_left(filing.notice_due_on, today) if filing.notice_due_on else 0
+        entries.append(QueueEntry(filing, receipt_left, notice_left, light_for(receipt_left)))
+    entries.sort(key=lambda e: (e.receipt_days_left, e.filing.submitted_at or timezone.now(), e.filing.pk))
+    return entries
+
+
+def returned_filings(*, user) -> QuerySet[Filing]:
+    return (
+        Filing.objects.for_user(user).filter(status=Filing.Status.RETURNED)
+        .select_related("institution", "institution__street").order_by("updated_at")
+    )
+
+
+# --- registrations ------------------------------------------------------------------------
+
+
+def registrations_for_user(user) -> QuerySet[Registration]:
+    return Registration.objects.for_user(user).select_related(
+        "institution", "institution__street", "authority", "recorded_by"
+    )
+
+
+def registrations_awaiting_filing(*, user) -> QuerySet[Registration]:
+    """The Health Commission's inbox of registrations pushed by the authorities
+    whose institution has not been filed yet."""
+    return registrations_for_user(user).filter(institution__status=Institution.Status.REGISTERED).order_by("pushed_at")
+
+
+# --- public -------------------------------------------------------------------------------
+
+PUBLIC_FIELDS = (
+    "pk", "name", "address", "street__name", "capacity", "is_inclusive", "is_demonstration", "public_phone",
+    *SERVICE_FIELDS.values(),
+)
+
+
+def directory_entries(*, q: str = "", street_id: int | None = None, service_type: str = "") -> QuerySet[Institution]:
+    """The public directory: filed, not cancelled institutions, public fields only
+    (nothing about staff, contacts or credit codes)."""
+    queryset = Institution.objects.publicly_listed().select_related("street").only(
+        "name", "address", "street__name", "capacity", "is_inclusive", "is_demonstration", "public_phone",
+        *SERVICE_FIELDS.values(),
+    )
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    if street_id:
+        queryset = queryset.filter(street_id=street_id)
+    if service_type in SERVICE_FIELDS:
+        queryset = queryset.filter(**{SERVICE_FIELDS[ServiceType(service_type)]: True})
+    return queryset.order_by("street__position", "name", "pk")
+
+
+def public_noncompliance_notices(*, limit: int = 50) -> QuerySet[Filing]:
+    """Reasoned non-compliance notices, made public (25号文)."""
+    return (
+        Filing.objects.filter(status=Filing.Status.NONCOMPLIANT)
+        .select_related("institution").only("institution__name", "decided_at", "noncompliance_reason", "kind")
+        .order_by("-decided_at")[:limit]
+    )
