@@ -1,6 +1,7 @@
 """The plan as written: plan → sections → work items (the annex's 15 tasks and
 the 保障措施), who leads and who is responsible, and the assignments that
 turn each listed unit into a reporting obligation."""
+from django.conf import settings
 from django.db import models
 
 from core.numerals import bracketed
@@ -203,6 +204,28 @@ class Milestone(models.Model):
     value_unit = models.CharField("计量单位", max_length=20, blank=True)
     position = models.PositiveSmallIntegerField("排序", default=0)
 
+    class MetricSource(models.TextChoices):
+        """Indicators the portal computes from its own data: "<app>.<name>"
+        names the function `<app>/indicators.py: <name>()` returning the live value."""
+
+        FILING_COMPLETION_RATE = "institutions.filing_completion_rate", "现有托育机构登记备案完成率"
+        DEMONSTRATION_COUNT = "institutions.demonstration_count", "示范性托育机构数量"
+
+    # A metric's current value: typed in (current_value), or computed live when
+    # metric_source names an indicator (never typed in twice).
+    current_value = models.DecimalField("当前值", max_digits=12, decimal_places=2, null=True, blank=True)
+    metric_source = models.CharField(
+        "指标来源", max_length=80, blank=True, choices=MetricSource.choices,
+        help_text="由平台数据自动计算的指标；为空则由督办管理员填写当前值。",
+    )
+    # Met = evidence plus the coordinator's confirmation (progress.services.milestone_confirm).
+    met_on = models.DateField("达成日期", null=True, blank=True)
+    evidence = models.TextField("达成依据", blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
@@ -216,3 +239,7 @@ class Milestone(models.Model):
     @property
     def is_metric(self) -> bool:
         return self.target_value is not None
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_on is not None and self.confirmed_at is not None

@@ -162,3 +162,76 @@ class WorkdayOverrideFactory(DjangoModelFactory):
 
     is_workday = True
     note = "测试调整"
+
+
+# ---- progress (issue 3): periods, reports, notices, completions ----
+
+
+def _date(*args):
+    import datetime
+
+    return datetime.date(*args)
+
+
+def _month_spec(start):
+    from progress.periods import spec_for
+
+    return spec_for(start=start, months=1, due_day=25)
+
+
+class ReportingPeriodFactory(DjangoModelFactory):
+    class Meta:
+        model = "progress.ReportingPeriod"
+        django_get_or_create = ("plan", "start")
+
+    plan = factory.SubFactory(PlanFactory)
+    start = factory.LazyFunction(lambda: _date(2026, 11, 1))
+    end = factory.LazyAttribute(lambda o: _month_spec(o.start).end)
+    due_date = factory.LazyAttribute(lambda o: _month_spec(o.start).due_date)
+    months = 1
+    label = factory.LazyAttribute(lambda o: _month_spec(o.start).label)
+
+
+class ProgressReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "progress.ProgressReport"
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    period = factory.SubFactory(ReportingPeriodFactory, plan=factory.SelfAttribute("..assignment.task.plan"))
+    version = 1
+    state = "draft"
+    progress = "本期按计划推进。"
+    percent = 50
+    created_by = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..assignment.department"))
+
+
+class ReportTransitionFactory(DjangoModelFactory):
+    class Meta:
+        model = "progress.ReportTransition"
+
+    report = factory.SubFactory(ProgressReportFactory)
+    assignment = factory.SelfAttribute("report.assignment")
+    from_state = "submitted"
+    to_state = "approved"
+
+
+class SupervisionNoticeFactory(DjangoModelFactory):
+    class Meta:
+        model = "progress.SupervisionNotice"
+
+    year = 2026
+    seq = factory.Sequence(lambda n: n + 1)
+    assignment = factory.SubFactory(AssignmentFactory)
+    reason = "进展滞后，请说明情况。"
+    reply_due = factory.LazyFunction(lambda: _date(2026, 12, 10))
+    issued_by = factory.SubFactory(UserFactory, role="coordinator")
+
+
+class AssignmentCompletionFactory(DjangoModelFactory):
+    class Meta:
+        model = "progress.AssignmentCompletion"
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    state = "claimed"
+    note = "本单位承担的工作已全部完成。"
+    claimed_by = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..assignment.department"))

@@ -34,6 +34,7 @@ LOCAL_APPS = [
     "agencies",
     "tasks",
     "institutions",
+    "progress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -43,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF (which parses the body): keeps path parts of upload names so they are refused.
+    "core.uploads.PathAwareUploadMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a login unless it is marked @login_not_required.
@@ -185,3 +188,14 @@ FILING_QUEUE_YELLOW_DAYS = env.int("FILING_QUEUE_YELLOW_DAYS", default=2)
 # Filing materials: size limit per file.
 FILING_DOCUMENT_MAX_BYTES = env.int("FILING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Progress reporting (issue 3).
+# Traffic lights (DESIGN.md): yellow when a milestone is due within
+# MILESTONE_DUE_SOON_DAYS, or the current period's report is due within
+# REPORT_DUE_SOON_DAYS and not submitted.
+PORTAL_LIGHTS = {
+    "MILESTONE_DUE_SOON_DAYS": env.int("LIGHT_MILESTONE_DAYS", default=7),
+    "REPORT_DUE_SOON_DAYS": env.int("LIGHT_REPORT_DAYS", default=3),
+}
+# Evidence files (core.uploads.validate_upload): size limit per file.
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)

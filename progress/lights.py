@@ -1,0 +1,288 @@
+"""Traffic lights (红黄绿灯), exactly as DESIGN.md defines them, at any date D.
+
+Per assignment, at D (events count if they happened before the end of D,
+Asia/Shanghai):
+
+- done:   the unit marked its part complete and the lead/coordinator accepted it;
+- red:    a milestone of the task is past due (due date before D) and not met;
+          or the latest period whose due date has passed (before D) has no
+          approved report; or a 督办单 is past its reply deadline unanswered;
+- yellow: a milestone is due within MILESTONE_DUE_SOON_DAYS (D … D+7);
+          or the current period's report (the first due on or after D) is due
+          within REPORT_DUE_SOON_DAYS and not submitted;
+          or the latest report step was a return;
+- green:  otherwise.
+
+A task is the worst of its assignments, a unit the worst of its own
+(done < green < yellow < red; all done → done).
+
+`light_for(assignment=… | task=… | department=…, on=D)` is the one selector;
+`lights_for_assignments` / `lights_for_tasks` answer many at once. Every call
+costs the same fixed number of queries (5) however many reports exist.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from . import periods
+
+RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
+LABELS = {RED: "红灯（滞后）", YELLOW: "黄灯（预警）", GREEN: "绿灯（正常）", DONE: "已完成"}
+SEVERITY = {DONE: 0, GREEN: 1, YELLOW: 2, RED: 3}
+
+
+@dataclass(frozen=True)
+class Light:
+    code: str
+    reasons: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def css(self) -> str:
+        return f"light {self.code}"
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.code]
+
+    @property
+    def reasons_text(self) -> str:
+        return "；".join(self.reasons)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def thresholds() -> dict[str, int]:
+    configured = getattr(settings, "PORTAL_LIGHTS", {}) or {}
+    return {
+        "MILESTONE_DUE_SOON_DAYS": int(configured.get("MILESTONE_DUE_SOON_DAYS", 7)),
+        "REPORT_DUE_SOON_DAYS": int(configured.get("REPORT_DUE_SOON_DAYS", 3)),
+    }
+
+
+def day_end(on: dt.date) -> dt.datetime:
+    """The first instant after day `on` in the portal's time zone (aware)."""
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def worst(lights, *, empty: Light | None = None) -> Light:
+    """The roll-up of many lights: the most severe; its reasons kept."""
+    lights = list(lights)
+    if not lights:
+        return empty or Light(GREEN, ("暂无任务分工",))
+    top = max(light.severity for light in lights)
+    code = next(c for c, s in SEVERITY.items() if s == top)
+    reasons: list[str] = []
+    for light in lights:
+        if light.severity == top:
+            reasons.extend(r for r in light.reasons if r not in reasons)
+    return Light(code, tuple(reasons))
+
+
+@dataclass
+class _Row:
+    pk: int
+    task_id: int
+    department_id: int
+    department_name: str
+    task_label: str
+    plan: SimpleNamespace
+    last_step: str | None
+
+
+def _rows(assignments: QuerySet, end: dt.datetime) -> list[_Row]:
+    from .models import ReportTransition
+
+    last_step = (
+        ReportTransition.objects.filter(assignment=OuterRef("pk"), at__lt=end)
+        .order_by("-at", "-id").values("to_state")[:1]
+    )
+    values = assignments.annotate(last_step=Subquery(last_step)).values(
+        "pk", "task_id", "department_id", "department__name", "task__number", "task__kind",
+        "task__plan_id", "task__plan__period_months", "task__plan__report_due_day", "task__plan__issued_on",
+        "last_step",
+    )
+    plans: dict[int, SimpleNamespace] = {}
+    rows = []
+    for v in values:
+        plan = plans.setdefault(v["task__plan_id"], SimpleNamespace(
+            pk=v["task__plan_id"], period_months=v["task__plan__period_months"],
+            report_due_day=v["task__plan__report_due_day"], issued_on=v["task__plan__issued_on"],
+        ))
+        label = f"任务{v['task__number']}" if v["task__kind"] == 1 else f"保障措施{v['task__number']}"
+        rows.append(_Row(v["pk"], v["task_id"], v["department_id"], v["department__name"], label, plan, v["last_step"]))
+    return rows
+
+
+def _evaluate(assignments: QuerySet, on: dt.date) -> list[tuple[_Row, Light]]:
+    """Lights of every assignment in the queryset at date `on`: five queries."""
+    from tasks.models import Milestone
+
+    from .models import AssignmentCompletion, ProgressReport, SupervisionNotice
+
+    limits = thresholds()
+    end = day_end(on)
+    rows = _rows(assignments, end)  # query 1
+    if not rows:
+        return []
+    ids = [r.pk for r in rows]
+    task_ids = {r.task_id for r in rows}
+    windows = {plan_id: periods.due_window(plan, on) for plan_id, plan in {r.plan.pk: r.plan for r in rows}.items()}
+    starts = {w.current.start for w in windows.values()} | {
+        w.last_passed.start for w in windows.values() if w.last_passed
+    }
+
+    done = set(  # query 2
+        AssignmentCompletion.objects.filter(
+            assignment_id__in=ids, state=AssignmentCompletion.State.ACCEPTED, decided_at__lt=end
+        ).values_list("assignment_id", flat=True)
+    )
+
+    soon_until = on + dt.timedelta(days=limits["MILESTONE_DUE_SOON_DAYS"])
+    milestones = defaultdict(list)  # query 3
+    for m in Milestone.objects.filter(task_id__in=task_ids, due_date__lte=soon_until).values(
+        "task_id", "title", "due_date", "met_on", "confirmed_at"
+    ).order_by("due_date", "position", "id"):
+        met = m["met_on"] is not None and m["met_on"] <= on and m["confirmed_at"] is not None and m["confirmed_at"] < end
+        if not met:
+            milestones[m["task_id"]].append(m)
+
+    approved: set[tuple[int, dt.date]] = set()  # query 4
+    submitted: set[tuple[int, dt.date]] = set()
+    for rep in ProgressReport.objects.filter(assignment_id__in=ids, period__start__in=starts).values(
+        "assignment_id", "period__start", "approved_at", "submitted_at"
+    ):
+        key = (rep["assignment_id"], rep["period__start"])
+        if rep["approved_at"] is not None and rep["approved_at"] < end:
+            approved.add(key)
+        if rep["submitted_at"] is not None and rep["submitted_at"] < end:
+            submitted.add(key)
+
+    overdue_notices = defaultdict(list)  # query 5
+    for n in SupervisionNotice.objects.filter(assignment_id__in=ids, issued_at__lt=end, reply_due__lt=on).filter(
+        Q(replied_at__isnull=True) | Q(replied_at__gte=end), Q(closed_at__isnull=True) | Q(closed_at__gte=end)
+    ).values("assignment_id", "year", "seq", "reply_due"):
+        overdue_notices[n["assignment_id"]].append(n)
+
+    results = []
+    for row in rows:
+        if row.pk in done:
+            results.append((row, Light(DONE, ("已确认完成",))))
+            continue
+        window = windows[row.plan.pk]
+        red: list[str] = []
+        yellow: list[str] = []
+        for m in milestones.get(row.task_id, ()):
+            if m["due_date"] < on:
+                red.append(f"节点目标“{m['title']}”已于{cn_date(m['due_date'])}到期，尚未确认完成")
+            else:
+                when = "今日" if m["due_date"] == on else f"将于{cn_date(m['due_date'])}"
+                yellow.append(f"节点目标“{m['title']}”{when}到期")
+        passed = window.last_passed
+        if passed and (row.pk, passed.start) not in approved:
+            red.append(f"{passed.label}进展（{cn_date(passed.due_date)}截止）尚无审核通过的报告")
+        for n in overdue_notices.get(row.pk, ()):
+            red.append(f"督办单 渝中托育督〔{n['year']}〕{n['seq']}号 已过答复期限（{cn_date(n['reply_due'])}）未答复")
+        current = window.current
+        days_left = (current.due_date - on).days
+        if 0 <= days_left <= limits["REPORT_DUE_SOON_DAYS"] and (row.pk, current.start) not in submitted:
+            when = "今日" if days_left == 0 else f"{days_left}天后（{cn_date(current.due_date)}）"
+            yellow.append(f"{current.label}进展{when}截止，尚未提交")
+        if row.last_step == "returned":
+            yellow.append("最近一次报告被退回，待修改后重新提交")
+        if red:
+            results.append((row, Light(RED, tuple(red))))
+        elif yellow:
+            results.append((row, Light(YELLOW, tuple(yellow))))
+        else:
+            results.append((row, Light(GREEN)))
+    return results
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+def _prefixed(row: _Row, light: Light, *, by: str) -> Light:
+    prefix = f"{row.department_name}：" if by == "department" else f"{row.task_label}："
+    return Light(light.code, tuple(prefix + r for r in light.reasons))
+
+
+def lights_for_assignments(assignments, *, on: dt.date | None = None) -> dict[int, Light]:
+    """assignment id → Light, for a queryset (or ids) of assignments."""
+    from tasks.models import Assignment
+
+    if not isinstance(assignments, QuerySet):
+        assignments = Assignment.objects.filter(pk__in=list(assignments))
+    return {row.pk: light for row, light in _evaluate(assignments, _today(on))}
+
+
+def lights_for_tasks(tasks, *, on: dt.date | None = None) -> dict[int, Light]:
+    """work item id → Light (worst of its assignments), for a queryset or ids of work items."""
+    from tasks.models import Assignment
+
+    task_ids = list(tasks.values_list("pk", flat=True)) if isinstance(tasks, QuerySet) else list(tasks)
+    grouped: dict[int, list[Light]] = defaultdict(list)
+    for row, light in _evaluate(Assignment.objects.filter(task_id__in=task_ids), _today(on)):
+        grouped[row.task_id].append(_prefixed(row, light, by="department"))
+    return {task_id: worst(grouped.get(task_id, ())) for task_id in task_ids}
+
+
+def lights_for_departments(departments, *, on: dt.date | None = None) -> dict[int, Light]:
+    """department id → Light (worst of its own assignments)."""
+    from tasks.models import Assignment
+
+    dept_ids = list(departments.values_list("pk", flat=True)) if isinstance(departments, QuerySet) else list(departments)
+    grouped: dict[int, list[Light]] = defaultdict(list)
+    for row, light in _evaluate(Assignment.objects.filter(department_id__in=dept_ids), _today(on)):
+        grouped[row.department_id].append(_prefixed(row, light, by="task"))
+    return {dept_id: worst(grouped.get(dept_id, ()), empty=Light(GREEN, ("暂无任务分工",))) for dept_id in dept_ids}
+
+
+def light_for(*, assignment=None, task=None, department=None, on: dt.date | None = None) -> Light:
+    """The light of one assignment, one task or one unit at date `on` (default today).
+
+    A group of units (各街道办事处) is the worst of its members' assignments through it."""
+    from tasks.models import Assignment
+
+    if sum(x is not None for x in (assignment, task, department)) != 1:
+        raise TypeError("light_for 需要且仅需要 assignment、task、department 之一。")
+    day = _today(on)
+    if assignment is not None:
+        results = _evaluate(Assignment.objects.filter(pk=assignment.pk), day)
+        return results[0][1] if results else Light(GREEN)
+    if task is not None:
+        results = _evaluate(Assignment.objects.filter(task_id=task.pk), day)
+        return worst(_prefixed(row, light, by="department") for row, light in results)
+    if getattr(department, "is_group", False):
+        queryset = Assignment.objects.filter(via_group_id=department.pk)
+    else:
+        queryset = Assignment.objects.filter(department_id=department.pk)
+    return worst(_prefixed(row, light, by="task") for row, light in _evaluate(queryset, day))
+
+
+def assignment_light(*, assignment, on: dt.date | None = None) -> Light:
+    return light_for(assignment=assignment, on=on)
+
+
+def task_light(*, task, on: dt.date | None = None) -> Light:
+    return light_for(task=task, on=on)
+
+
+def department_light(*, department, on: dt.date | None = None) -> Light:
+    return light_for(department=department, on=on)

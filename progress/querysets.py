@@ -1,0 +1,98 @@
+"""Who may see what of the progress domain: the scoping rules of this app.
+
+Drafts belong to the unit writing them: nobody outside that unit (not the
+lead unit, not the coordinator) reads a draft. The lead unit of a task reads
+every responsible unit's submitted reports on it."""
+from django.db import models
+
+from accounts.roles import READS_TASKS, SEES_ALL, UNIT_STAFF
+from core.scoping import ScopedQuerySet
+
+
+def _staff_department(user):
+    return user.department_id if user.role in UNIT_STAFF and user.department_id else None
+
+
+class ReportingPeriodQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        # Calendars are not secret: anyone who reads tasks reads the periods.
+        return self if user.role in READS_TASKS else self.none()
+
+
+class ProgressReportQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        draft = models.Q(state="draft")
+        if user.role in SEES_ALL:
+            return self.exclude(draft)
+        dept = _staff_department(user)
+        if dept:
+            return self.filter(
+                models.Q(assignment__department_id=dept)
+                | (models.Q(assignment__task__lead_unit_id=dept) & ~draft)
+            )
+        return self.none()
+
+    def reviewable(self):
+        return self.filter(state__in=["submitted", "resubmitted"])
+
+
+class ReportFileQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        from .models import ProgressReport
+
+        return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
+
+
+class ReportTransitionQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        from .models import ProgressReport
+
+        return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
+
+
+class LeadSummaryQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        dept = _staff_department(user)
+        if dept:
+            from tasks.models import WorkItem
+
+            return self.filter(task__in=WorkItem.objects.visible_to(user).values("pk"))
+        return self.none()
+
+
+class SupervisionNoticeQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        dept = _staff_department(user)
+        if dept:
+            return self.filter(assignment__department_id=dept)
+        return self.none()
+
+
+class NoticeFileQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        from .models import SupervisionNotice
+
+        return self.filter(notice__in=SupervisionNotice.objects.visible_to(user).values("pk"))
+
+
+class CompletionQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        if user.role in SEES_ALL:
+            return self
+        dept = _staff_department(user)
+        if dept:
+            return self.filter(
+                models.Q(assignment__department_id=dept) | models.Q(assignment__task__lead_unit_id=dept)
+            )
+        return self.none()
+
+
+class MilestoneFileQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        from tasks.models import Milestone
+
+        return self.filter(milestone__in=Milestone.objects.visible_to(user).values("pk"))

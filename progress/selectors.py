@@ -1,0 +1,472 @@
+"""Reads of the progress domain, always scoped to the user asking (404 outside
+scope). Each page's selector costs a fixed number of queries whatever the
+number of reports (tests pin it)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from accounts.roles import SEES_ALL, Role
+from tasks.models import Assignment, Milestone, WorkItem
+
+from . import periods
+from .lights import Light, lights_for_assignments, worst
+from .models import (
+    AssignmentCompletion,
+    LeadSummary,
+    MilestoneFile,
+    ProgressReport,
+    ReportTransition,
+    SupervisionNotice,
+)
+
+logger = logging.getLogger(__name__)
+State = ProgressReport.State
+LIVE_COMPLETION = [AssignmentCompletion.State.CLAIMED, AssignmentCompletion.State.ACCEPTED]
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def latest_approved_reports():
+    """The reports that count: per (assignment, period) the latest approved
+    version. Dashboards and exports read these (and scope them with for_user)."""
+    newer = ProgressReport.objects.filter(
+        assignment=OuterRef("assignment"), period=OuterRef("period"), state=State.APPROVED,
+        version__gt=OuterRef("version"),
+    )
+    return ProgressReport.objects.filter(state=State.APPROVED).exclude(Exists(newer))
+
+
+def _latest_versions(reports) -> dict[tuple[int, dt.date], ProgressReport]:
+    """(assignment id, period start) → its highest version among `reports`."""
+    found: dict[tuple[int, dt.date], ProgressReport] = {}
+    for report in reports:
+        key = (report.assignment_id, report.period.start)
+        if key not in found or report.version > found[key].version:
+            found[key] = report
+    return found
+
+
+def _with_completion(queryset):
+    live = AssignmentCompletion.objects.filter(assignment=OuterRef("pk"), state__in=LIVE_COMPLETION)
+    return queryset.annotate(
+        completion_state=Subquery(live.values("state")[:1]),
+        completion_id=Subquery(live.values("pk")[:1]),
+    )
+
+
+@dataclass
+class PeriodStatus:
+    """One assignment's standing for one period, for display."""
+
+    spec: periods.PeriodSpec
+    report: ProgressReport | None
+    today: dt.date
+
+    @property
+    def started(self) -> bool:
+        return self.spec.start <= self.today
+
+    @property
+    def overdue(self) -> bool:
+        return self.spec.due_date < self.today and not (self.report and self.report.approved_at)
+
+    @property
+    def text(self) -> str:
+        if self.report is None:
+            if not self.started:
+                return "未开始"
+            return "逾期未报" if self.spec.due_date < self.today else "未填报"
+        return self.report.get_state_display()
+
+    @property
+    def css(self) -> str:
+        if self.report is not None and self.report.state == State.APPROVED:
+            return "ok"
+        return "late" if self.overdue else ""
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    light: Light
+    this_period: PeriodStatus
+    open_notices: int = 0
+
+    @property
+    def returned(self) -> bool:
+        return bool(self.this_period.report and self.this_period.report.state == State.RETURNED)
+
+    @property
+    def done(self) -> bool:
+        return self.light.code == "done"
+
+    @property
+    def needs_report(self) -> bool:
+        report = self.this_period.report
+        return not self.done and self.this_period.started and (report is None or report.state == State.DRAFT)
+
+
+def _this_period(plan, today: dt.date) -> periods.PeriodSpec:
+    """The period containing today (or the plan's first, before it starts)."""
+    first = periods.first_period(plan)
+    spec = periods.period_containing(plan, today)
+    return first if first is not None and spec.start < first.start else spec
+
+
+# ---------------------------------------------------------------- 我的任务
+
+
+@dataclass
+class MyTasks:
+    today: dt.date
+    rows: list[AssignmentRow]
+    returned: list[ProgressReport]
+    open_notices: list[SupervisionNotice]
+    department_light: Light
+
+    @property
+    def due(self) -> list[AssignmentRow]:
+        return [row for row in self.rows if row.needs_report]
+
+
+def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
+    """The unit's assignments with lights and this period's standing; returned
+    reports first. Fixed query count: assignments, 5 for lights, this period's
+    reports, returned reports, open notices."""
+    today = on or timezone.localdate()
+    assignments = list(
+        _with_completion(
+            Assignment.objects.for_user(user).filter(department_id=user.department_id)
+            .select_related("task__plan", "task__lead_unit", "department")
+            .annotate(open_notices=Count("notices", filter=Q(notices__state=SupervisionNotice.State.OPEN)))
+        ).order_by("task__plan_id", "task__kind", "task__number")
+    )
+    lights = lights_for_assignments([a.pk for a in assignments], on=today) if assignments else {}
+    specs = {a.pk: _this_period(a.task.plan, today) for a in assignments}
+    reports = _latest_versions(
+        ProgressReport.objects.for_user(user)
+        .filter(assignment_id__in=list(specs), period__start__in={s.start for s in specs.values()})
+        .select_related("period")
+    )
+    rows = [
+        AssignmentRow(
+            assignment=a, light=lights.get(a.pk, Light("green")),
+            this_period=PeriodStatus(specs[a.pk], reports.get((a.pk, specs[a.pk].start)), today),
+            open_notices=a.open_notices,
+        )
+        for a in assignments
+    ]
+    rows.sort(key=lambda r: (not r.returned, -r.light.severity))
+    returned = list(
+        ProgressReport.objects.for_user(user)
+        .filter(assignment__department_id=user.department_id, state=State.RETURNED)
+        .select_related("assignment__task", "period", "reviewed_by")
+        .order_by("-reviewed_at")[:50]
+    )
+    notices = list(
+        SupervisionNotice.objects.for_user(user)
+        .filter(assignment__department_id=user.department_id, state=SupervisionNotice.State.OPEN)
+        .select_related("assignment__task").order_by("reply_due")[:50]
+    )
+    return MyTasks(
+        today=today, rows=rows, returned=returned, open_notices=notices,
+        department_light=worst([r.light for r in rows], empty=Light("green", ("暂无任务分工",))),
+    )
+
+
+# ---------------------------------------------------------------- 待审核
+
+
+def review_queue(*, user):
+    """Reports waiting for this user's review: a leader's own unit; the coordinator all."""
+    queryset = ProgressReport.objects.for_user(user).reviewable()
+    if user.role != Role.COORDINATOR and not user.is_superuser:
+        queryset = queryset.filter(assignment__department_id=user.department_id)
+    return queryset.select_related(
+        "assignment__task__plan", "assignment__department", "period", "submitted_by"
+    ).order_by("last_submitted_at", "pk")
+
+
+def completions_to_decide(*, user):
+    """Completion claims this user may accept: the coordinator all; a lead unit's
+    leader those of other units on the tasks it leads."""
+    queryset = AssignmentCompletion.objects.for_user(user).filter(state=AssignmentCompletion.State.CLAIMED)
+    if user.role != Role.COORDINATOR and not user.is_superuser:
+        if user.role != Role.LEADER:
+            return queryset.none()
+        queryset = queryset.filter(assignment__task__lead_unit_id=user.department_id).exclude(
+            assignment__department_id=user.department_id
+        )
+    return queryset.select_related("assignment__task", "assignment__department", "claimed_by").order_by("claimed_at")
+
+
+# ---------------------------------------------------------------- one assignment
+
+
+@dataclass
+class AssignmentOverview:
+    assignment: Assignment
+    light: Light
+    this_period: PeriodStatus
+    reportable: list[periods.PeriodSpec]
+    completion: AssignmentCompletion | None
+    notices: list[SupervisionNotice]
+    today: dt.date
+
+
+def assignment_for_user(*, user, pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.for_user(user).select_related("task__plan", "task__lead_unit", "department", "via_group"),
+        pk=pk,
+    )
+
+
+def assignment_overview(*, user, assignment: Assignment, on: dt.date | None = None) -> AssignmentOverview:
+    today = on or timezone.localdate()
+    plan = assignment.task.plan
+    reported = set(
+        ProgressReport.objects.filter(assignment=assignment).values_list("period__start", flat=True)
+    )
+    spec = _this_period(plan, today)
+    this_report = (
+        ProgressReport.objects.for_user(user).filter(assignment=assignment, period__start=spec.start)
+        .select_related("period").order_by("-version").first()
+    )
+    reportable = [s for s in reversed(periods.periods_through(plan, today)) if s.start not in reported][:12]
+    completion = (
+        AssignmentCompletion.objects.for_user(user).filter(assignment=assignment)
+        .select_related("claimed_by", "decided_by").order_by("-claimed_at", "-pk").first()
+    )
+    notices = list(
+        SupervisionNotice.objects.for_user(user).filter(assignment=assignment)
+        .select_related("issued_by").order_by("-issued_at")[:20]
+    )
+    return AssignmentOverview(
+        assignment=assignment,
+        light=lights_for_assignments([assignment.pk], on=today).get(assignment.pk, Light("green")),
+        this_period=PeriodStatus(spec, this_report, today), reportable=reportable, completion=completion,
+        notices=notices, today=today,
+    )
+
+
+def assignment_reports(*, user, assignment: Assignment):
+    """Every version of every period's report the user may read, newest first."""
+    return (
+        ProgressReport.objects.for_user(user).filter(assignment=assignment)
+        .select_related("period", "created_by", "submitted_by", "reviewed_by")
+        .prefetch_related(Prefetch("files", queryset=_file_rows()))
+        .order_by("-period__start", "-version")
+    )
+
+
+def _file_rows():
+    from .models import ReportFile
+
+    return ReportFile.objects.only("pk", "report_id", "original_name", "size", "content_type", "uploaded_at")
+
+
+# ---------------------------------------------------------------- one report
+
+
+def report_for_user(*, user, pk: int) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.for_user(user).select_related(
+            "assignment__task__plan", "assignment__task__lead_unit", "assignment__department", "period",
+            "created_by", "submitted_by", "reviewed_by", "supersedes",
+        ).prefetch_related(
+            "files",
+            Prefetch("transitions", queryset=ReportTransition.objects.select_related("actor").order_by("at", "id")),
+        ),
+        pk=pk,
+    )
+
+
+def report_versions(*, user, report: ProgressReport):
+    return (
+        ProgressReport.objects.for_user(user)
+        .filter(assignment_id=report.assignment_id, period_id=report.period_id)
+        .order_by("version")
+    )
+
+
+# ---------------------------------------------------------------- milestones
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    value: Decimal | None
+    computed: bool
+    available: bool
+    note: str = ""
+
+
+def milestone_metric(milestone: Milestone, *, on: dt.date | None = None) -> MetricValue:
+    """The current value of a metric milestone: computed live when it names an
+    indicator (`<app>.<name>` → `<app>.indicators.<name>`), else as typed in."""
+    if not milestone.metric_source:
+        return MetricValue(milestone.current_value, computed=False, available=milestone.current_value is not None)
+    app, _, name = milestone.metric_source.partition(".")
+    try:
+        function = import_string(f"{app}.indicators.{name}")
+    except ImportError:
+        return MetricValue(None, computed=True, available=False, note="数据来源模块尚未启用")
+    try:
+        value = function(as_of=on) if on is not None else function()
+    except Exception:  # an indicator's failure must not take the task page down
+        logger.exception("指标 %s 计算失败", milestone.metric_source)
+        return MetricValue(None, computed=True, available=False, note="指标计算失败")
+    return MetricValue(Decimal(str(value)) if value is not None else None, computed=True, available=value is not None)
+
+
+@dataclass
+class MilestoneRow:
+    milestone: Milestone
+    metric: MetricValue | None
+    files: list = field(default_factory=list)
+    today: dt.date | None = None
+
+    @property
+    def status(self) -> str:
+        m = self.milestone
+        if m.is_met:
+            return "已达成"
+        if m.due_date < self.today:
+            return "逾期未达成"
+        if (m.due_date - self.today).days <= 7:
+            return "即将到期"
+        return "推进中"
+
+    @property
+    def css(self) -> str:
+        return {"已达成": "done", "逾期未达成": "red", "即将到期": "yellow"}.get(self.status, "green")
+
+
+def milestone_rows(milestones, *, on: dt.date | None = None) -> list[MilestoneRow]:
+    today = on or timezone.localdate()
+    milestones = list(milestones)
+    files: dict[int, list] = {}
+    if milestones:
+        for f in MilestoneFile.objects.filter(milestone_id__in=[m.pk for m in milestones]):
+            files.setdefault(f.milestone_id, []).append(f)
+    return [
+        MilestoneRow(m, milestone_metric(m) if m.is_metric else None, files.get(m.pk, []), today) for m in milestones
+    ]
+
+
+# ---------------------------------------------------------------- task detail
+
+
+@dataclass
+class TaskProgress:
+    task_light: Light
+    rows: list[dict]
+    recent_reports: list[ProgressReport]
+    summaries: list[LeadSummary]
+    notices: list[SupervisionNotice]
+    milestones: list[MilestoneRow]
+    today: dt.date
+
+
+def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskProgress:
+    """What the task page adds: each unit's light and latest approved report,
+    recent reports, the lead unit's summaries, notices and milestones. Fixed
+    query count whatever the number of reports."""
+    today = on or timezone.localdate()
+    latest_approved = latest_approved_reports().for_user(user).filter(assignment=OuterRef("pk")).order_by(
+        "-period__start"
+    )
+    assignments = list(
+        _with_completion(
+            Assignment.objects.filter(task=task).select_related("department", "via_group")
+            .annotate(latest_report_id=Subquery(latest_approved.values("pk")[:1]))
+        ).order_by("role", "department__position", "department__name")
+    )
+    lights = lights_for_assignments([a.pk for a in assignments], on=today) if assignments else {}
+    report_ids = [a.latest_report_id for a in assignments if a.latest_report_id]
+    latest = ProgressReport.objects.select_related("period").in_bulk(report_ids) if report_ids else {}
+    rows = [
+        {"assignment": a, "light": lights.get(a.pk, Light("green")), "report": latest.get(a.latest_report_id)}
+        for a in assignments
+    ]
+    recent = list(
+        ProgressReport.objects.for_user(user).filter(assignment__task=task)
+        .select_related("assignment__department", "period")
+        .order_by("-last_submitted_at", "-pk")[:10]
+    )
+    summaries = list(
+        LeadSummary.objects.for_user(user).filter(task=task).select_related("period", "author", "department")[:6]
+    )
+    notices = list(
+        SupervisionNotice.objects.for_user(user).filter(assignment__task=task)
+        .select_related("assignment__department").order_by("-issued_at")[:20]
+    )
+    return TaskProgress(
+        task_light=worst(
+            [Light(r["light"].code, tuple(f"{r['assignment'].department.name}：{x}" for x in r["light"].reasons))
+             for r in rows]
+        ),
+        rows=rows, recent_reports=recent, summaries=summaries, notices=notices,
+        milestones=milestone_rows(task.milestones.all(), on=today), today=today,
+    )
+
+
+# ---------------------------------------------------------------- lead unit view
+
+
+def lead_task_for_user(*, user, pk: int) -> WorkItem:
+    """A task seen as its lead unit sees it: the lead unit's staff, or who sees everything."""
+    queryset = WorkItem.objects.for_user(user).select_related("plan", "lead_unit")
+    if user.role not in SEES_ALL and not user.is_superuser:
+        queryset = queryset.filter(lead_unit_id=user.department_id)
+    return get_object_or_404(queryset.exclude(lead_unit__isnull=True), pk=pk)
+
+
+def lead_view(*, user, task: WorkItem, spec: periods.PeriodSpec):
+    """Every unit's latest visible report on the task for one period, and the summary."""
+    reports = _latest_versions(
+        ProgressReport.objects.for_user(user).filter(assignment__task=task, period__start=spec.start)
+        .select_related("period").prefetch_related("files")
+    )
+    assignments = list(
+        Assignment.objects.filter(task=task).select_related("department")
+        .order_by("role", "department__position", "department__name")
+    )
+    rows = [{"assignment": a, "report": reports.get((a.pk, spec.start))} for a in assignments]
+    summary = (
+        LeadSummary.objects.for_user(user).filter(task=task, period__start=spec.start)
+        .select_related("author", "period").first()
+    )
+    return rows, summary
+
+
+# ---------------------------------------------------------------- notices
+
+
+def notices_for_user(*, user, state: str = ""):
+    queryset = SupervisionNotice.objects.for_user(user).select_related(
+        "assignment__task", "assignment__department", "issued_by"
+    )
+    today = timezone.localdate()
+    if state == "overdue":
+        queryset = queryset.filter(state=SupervisionNotice.State.OPEN, reply_due__lt=today)
+    elif state in SupervisionNotice.State.values:
+        queryset = queryset.filter(state=state)
+    return queryset.order_by("-issued_at", "-pk")
+
+
+def notice_for_user(*, user, pk: int) -> SupervisionNotice:
+    return get_object_or_404(
+        SupervisionNotice.objects.for_user(user).select_related(
+            "assignment__task__plan", "assignment__department", "issued_by", "replied_by", "closed_by", "follow_up_of",
+        ).prefetch_related("files", "follow_ups"),
+        pk=pk,
+    )
