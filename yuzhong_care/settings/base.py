@@ -35,6 +35,7 @@ LOCAL_APPS = [
     "tasks",
     "institutions",
     "progress",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -199,3 +201,17 @@ PORTAL_LIGHTS = {
 }
 # Evidence files (core.uploads.validate_upload): size limit per file.
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Reminders and notifications (issue 6). Defaults of the rules; coordinators
+# change them at runtime in the admin (提醒设置), no deploy needed.
+PORTAL_REMINDERS = {
+    "REPORT_DAYS_BEFORE": env.list("REMINDER_REPORT_DAYS", cast=int, default=[3, 1]),
+    "MILESTONE_DAYS_BEFORE": env.list("REMINDER_MILESTONE_DAYS", cast=int, default=[14, 7, 1]),
+    "FILING_WORKING_DAYS": env.int("REMINDER_FILING_WORKING_DAYS", default=2),
+    "ESCALATE_LEADER_DAYS": env.int("REMINDER_ESCALATE_LEADER_DAYS", default=1),
+    "ESCALATE_COORDINATOR_DAYS": env.int("REMINDER_ESCALATE_COORDINATOR_DAYS", default=3),
+    "CATCH_UP_DAYS": env.int("REMINDER_CATCH_UP_DAYS", default=3),
+    "DIGEST_MAX_ITEMS": env.int("REMINDER_DIGEST_MAX_ITEMS", default=30),
+}
+# Absolute links in e-mails (no request there to build them from).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,30 @@
+"""Reads of the notifications domain, always the asking user's own inbox."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from .models import Digest, Notification, ReminderSent
+
+
+def unread_count(user) -> int:
+    return Notification.objects.for_user(user).unread().count()
+
+
+def inbox_for_user(*, user, unread_only: bool = False):
+    queryset = Notification.objects.for_user(user)
+    if unread_only:
+        queryset = queryset.unread()
+    return queryset.order_by("-created_at", "-id")
+
+
+def notification_for_user(*, user, pk: int) -> Notification:
+    """One message of the user's own inbox; anyone else's is a 404."""
+    return get_object_or_404(Notification.objects.for_user(user), pk=pk)
+
+
+def digest_of(notification: Notification) -> Digest | None:
+    return Digest.objects.filter(notification=notification).first()
+
+
+def digest_items(digest: Digest):
+    return ReminderSent.objects.filter(digest=digest).order_by("item_type", "due_date", "id")
