@@ -24,6 +24,9 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "import_export",
 ]
@@ -49,8 +52,12 @@ MIDDLEWARE = [
     "core.uploads.PathAwareUploadMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a login unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Coordinators and the admin site need the second factor before anything else.
+    "accounts.middleware.TwoFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the outcome of authentication (django-axes docs).
@@ -117,6 +124,30 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+
+# Two-factor sign-in (TOTP): required for these roles, and for the admin site.
+PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=["coordinator"])
+PORTAL_2FA_FOR_ADMIN = env.bool("PORTAL_2FA_FOR_ADMIN", default=True)
+OTP_TOTP_ISSUER = "渝中区托育督办平台"
+
+# Content Security Policy: no inline scripts or styles, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

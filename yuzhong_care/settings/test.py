@@ -14,3 +14,7 @@ STORAGES = {
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 DEMO_ACCOUNTS = True
+# Feature tests sign in with force_login; the second factor has its own tests,
+# which switch it on with the `settings` fixture (tests/accounts/test_two_factor.py).
+PORTAL_2FA_REQUIRED_ROLES: list[str] = []
+PORTAL_2FA_FOR_ADMIN = False

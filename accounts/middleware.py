@@ -1,0 +1,36 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from . import two_factor
+
+# Pages a signed-in user may reach before the second factor: the steps
+# themselves, signing out, switching language and static files.
+_EXEMPT_NAMES = ("accounts:two-factor-setup", "accounts:two-factor-verify", "accounts:logout", "set_language")
+
+
+class TwoFactorMiddleware:
+    """After django_otp's OTPMiddleware: users who must use two factors see
+    nothing but the enrolment / verification step until they have."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None and user.is_authenticated and not user.is_verified()
+            and not request.path.startswith(self.exempt_paths())
+            and two_factor.two_factor_required(user, path=request.path)
+        ):
+            step = "accounts:two-factor-verify" if two_factor.confirmed_device(user) else "accounts:two-factor-setup"
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    def exempt_paths(self) -> tuple[str, ...]:
+        if self._exempt is None:
+            from django.conf import settings
+
+            self._exempt = tuple(reverse(name) for name in _EXEMPT_NAMES) + (settings.STATIC_URL,)
+        return self._exempt
