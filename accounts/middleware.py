@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import two_factor
+from .sessions import session_touch
 
 # Pages a signed-in user may reach before the second factor: the steps
 # themselves, signing out, switching language and static files.
@@ -34,3 +35,17 @@ class TwoFactorMiddleware:
 
             self._exempt = tuple(reverse(name) for name in _EXEMPT_NAMES) + (settings.STATIC_URL,)
         return self._exempt
+
+
+class SessionActivityMiddleware:
+    """Keeps the list of a user's signed-in browsers current (accounts.sessions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            session_touch(request=request)
+        return response

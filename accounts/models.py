@@ -49,3 +49,23 @@ class User(AbstractUser):
     def display_name(self) -> str:
         unit = f"（{self.department.name}）" if self.department_id else ""
         return f"{self}{unit}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser of a user, so they can see where they are signed in
+    and end the other sessions (OWASP ASVS 3.3)."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    created_at = models.DateTimeField("登录时间", auto_now_add=True)
+    last_seen_at = models.DateTimeField("最近活动")
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ip_address or '?'}"

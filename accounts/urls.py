@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("institution/", views.OperatorHomeView.as_view(), name="operator-home"),
+    path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("two-factor/verify/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
 ]

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -8,6 +9,7 @@ from django.views.generic import FormView, RedirectView, TemplateView
 from core.views import RoleRequiredMixin
 
 from . import two_factor
+from .sessions import sessions_active, sessions_end_others
 from .roles import Role
 
 # Where each role lands after signing in. Later pages take over entries here.
@@ -28,9 +30,30 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    # Django rotates the session hash on change, which ends every other session.
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The new hash already invalidates other sessions; delete them outright too.
+        sessions_end_others(user=self.request.user, keep_session_key=self.request.session.session_key)
+        return response
+
+
+class SessionListView(TemplateView):
+    """Where am I signed in? End the other sessions."""
+
+    template_name = "accounts/sessions.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "sessions": sessions_active(user=self.request.user),
+                "current_key": self.request.session.session_key}
+
+    def post(self, request, *args, **kwargs):
+        ended = sessions_end_others(user=request.user, keep_session_key=request.session.session_key)
+        messages.success(request, f"已结束其他 {ended} 个登录会话。")
+        return redirect("accounts:sessions")
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

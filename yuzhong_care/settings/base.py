@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Coordinators and the admin site need the second factor before anything else.
     "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

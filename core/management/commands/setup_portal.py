@@ -33,3 +33,8 @@ class Command(BaseCommand):
         for user in users:
             unit = user.department.name if user.department_id else "—"
             self.stdout.write(f"  {user.username:<18} {user.get_role_display():<8} {unit}")
+        if settings.PORTAL_2FA_REQUIRED_ROLES:
+            self.stdout.write(
+                "督办管理员首次登录需用验证器应用扫码绑定动态口令；没有手机时可运行\n"
+                "  .venv/bin/python manage.py demo_totp demo-coordinator\n获取当前口令（仅开发环境）。"
+            )

@@ -1,0 +1,53 @@
+"""A user sees their signed-in browsers and can end the others."""
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import UserSession
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(username, agent):
+    browser = Client(HTTP_USER_AGENT=agent)
+    browser.post(reverse("login"), {"username": username, "password": TEST_PASSWORD})
+    assert browser.get(reverse("accounts:sessions")).status_code == 200
+    return browser
+
+
+def test_sessions_are_listed_and_the_others_can_be_ended(users):
+    username = users["officer"].username
+    office = _sign_in(username, "Office-PC Chrome")
+    laptop = _sign_in(username, "Laptop Firefox")
+    page = office.get(reverse("accounts:sessions")).content.decode()
+    assert "Office-PC Chrome" in page and "Laptop Firefox" in page and "当前设备" in page
+
+    response = office.post(reverse("accounts:sessions"), follow=True)
+    assert "已结束其他 1 个登录会话" in response.content.decode()
+    assert laptop.get(reverse("tasks:list")).status_code == 302  # signed out
+    assert office.get(reverse("tasks:list")).status_code == 200
+    assert list(UserSession.objects.filter(user=users["officer"]).values_list("user_agent", flat=True)) == [
+        "Office-PC Chrome"
+    ]
+
+
+def test_a_password_change_deletes_the_other_sessions(users):
+    username = users["officer"].username
+    office = _sign_in(username, "Office-PC")
+    _sign_in(username, "Phone")
+    new = "Another-good-pass-77"
+    office.post(reverse("accounts:password-change"),
+                {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new})
+    assert UserSession.objects.filter(user=users["officer"]).count() == 1
+
+
+def test_users_never_see_each_others_sessions(users):
+    _sign_in(users["leader"].username, "Leader-Browser")
+    office = _sign_in(users["officer"].username, "Officer-Browser")
+    assert "Leader-Browser" not in office.get(reverse("accounts:sessions")).content.decode()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("accounts:sessions"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
