@@ -14,7 +14,7 @@ from .roles import Role
 
 # Where each role lands after signing in. Later pages take over entries here.
 HOME_BY_ROLE = {
-    Role.OPERATOR: "accounts:operator-home",
+    Role.OPERATOR: "institutions:mine",
 }
 DEFAULT_HOME = "tasks:list"
 

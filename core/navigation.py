@@ -1,7 +1,7 @@
 """The navigation bar, by role: one table, read by the context processor."""
 from dataclasses import dataclass
 
-from accounts.roles import READS_TASKS, Role
+from accounts.roles import READS_TASKS, SEES_ALL, Role
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,11 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("任务清单", "tasks:list", READS_TASKS),
+    NavItem("备案审核", "institutions:review", frozenset({Role.COORDINATOR, Role.VIEWER})),
+    NavItem("托育机构", "institutions:list", SEES_ALL | frozenset({Role.REGISTRAR})),
+    NavItem("机构登记", "institutions:registrations", frozenset({Role.REGISTRAR})),
+    NavItem("我的机构", "institutions:mine", frozenset({Role.OPERATOR})),
+    NavItem("信息公示", "institutions:directory", frozenset(Role)),
     NavItem("管理后台", "admin:index", frozenset({Role.COORDINATOR})),
 ]
 

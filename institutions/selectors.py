@@ -263,3 +263,30 @@ def public_noncompliance_notices(*, limit: int = 50) -> QuerySet[Filing]:
         .select_related("institution").only("institution__name", "decided_at", "noncompliance_reason", "kind")
         .order_by("-decided_at")[:limit]
     )
+
+
+# --- roster export ------------------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+def roster_export(*, user, file_format: str, queryset=None, empty: bool = False) -> bytes:
+    """The roster the user may see, with current filing status, as .xlsx or
+    .csv (UTF-8 with BOM so Excel reads the Chinese). `empty` gives the import
+    template: headers only."""
+    from import_export.formats.base_formats import CSV, XLSX
+
+    from .resources import InstitutionRosterResource
+
+    if file_format not in EXPORT_FORMATS:
+        raise ValueError(file_format)
+    queryset = institutions_for_user(user) if queryset is None else queryset
+    if empty:
+        queryset = queryset.none()
+    dataset = InstitutionRosterResource(actor=user).export(queryset.order_by("street__position", "name", "pk"))
+    if file_format == "xlsx":
+        return XLSX().export_data(dataset)
+    return ("\ufeff" + CSV().export_data(dataset)).encode("utf-8")

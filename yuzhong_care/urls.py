@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("tasks/", include("tasks.urls")),
+    # Registry and filings; its /directory/ page is public (login_not_required).
+    path("", include("institutions.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", HealthView.as_view(), name="health"),
