@@ -235,3 +235,26 @@ class AssignmentCompletionFactory(DjangoModelFactory):
     state = "claimed"
     note = "本单位承担的工作已全部完成。"
     claimed_by = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..assignment.department"))
+
+
+# --- notifications (issue 6) ---------------------------------------------------------
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = "tasks.Milestone"
+
+    plan = factory.SelfAttribute("task.plan")
+    task = factory.SubFactory(WorkItemFactory)
+    title = factory.Sequence(lambda n: f"测试节点目标{n}")
+    due_date = factory.LazyFunction(lambda: _date(2026, 12, 15))
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"测试消息{n}")
+    body = "消息内容"
+# --- end notifications ---

@@ -234,7 +234,9 @@ PORTAL_LIGHTS = {
 # Evidence files (core.uploads.validate_upload): size limit per file.
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
-# Reminders and notifications (issue 6). Defaults of the rules; coordinators
+
+# --- notifications (issue 6) ---
+# Reminders and notifications. Defaults of the rules; coordinators
 # change them at runtime in the admin (提醒设置), no deploy needed.
 PORTAL_REMINDERS = {
     "REPORT_DAYS_BEFORE": env.list("REMINDER_REPORT_DAYS", cast=int, default=[3, 1]),
@@ -247,3 +249,30 @@ PORTAL_REMINDERS = {
 }
 # Absolute links in e-mails (no request there to build them from).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The daily digest's time (Asia/Shanghai, HH:MM).
+REMINDER_DIGEST_AT = tuple(int(x) for x in env("REMINDER_DIGEST_AT", default="08:30").split(":"))
+
+# celery beat (exactly one beat runs: `celery beat` in production, the
+# embedded worker's --beat in `make run`). Times are CELERY_TIMEZONE (Asia/Shanghai).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update({
+    "notifications-daily-digest": {
+        "task": "notifications.daily_digest",
+        "schedule": crontab(hour=REMINDER_DIGEST_AT[0], minute=REMINDER_DIGEST_AT[1]),
+    },
+    # Runs the digest if 08:30 was missed (beat or broker down); a no-op once it ran.
+    "notifications-digest-catch-up": {
+        "task": "notifications.digest_catch_up",
+        "schedule": crontab(minute="5,35", hour="9-21"),
+    },
+    "progress-open-reporting-periods": {
+        "task": "notifications.open_reporting_periods",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "institutions-filing-review-deadlines": {
+        "task": "notifications.filing_review_deadlines",
+        "schedule": crontab(hour=15, minute=0),  # the job itself skips days off (调休 aware)
+    },
+})
+# --- end notifications ---

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.InboxView.as_view(), name="inbox"),
+    path("<int:pk>/", views.NotificationDetailView.as_view(), name="detail"),
+    path("<int:pk>/read/", views.MarkReadView.as_view(), name="mark-read"),
+    path("read-all/", views.MarkAllReadView.as_view(), name="mark-all-read"),
+]
