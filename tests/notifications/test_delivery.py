@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications import delivery, rules
+from notifications.links import Links
 from notifications.models import Digest, Notification, ReminderSent, ReminderSettings
 from tasks.models import Assignment, WorkItem
 from tests.factories import (
@@ -79,7 +80,8 @@ def test_many_items_make_one_digest_per_person_per_day(world, run):
     assert "李填报，您好" in message.body
     html, mime = message.alternatives[0]
     assert mime == "text/html" and '<html lang="zh-hans">' in html
-    assert f'href="http://127.0.0.1:8000/progress/assignments/{world.lead.pk}/"' in html
+    link = Links().report(assignment_id=world.lead.pk, task_id=world.task.pk)  # the unit's page for the item
+    assert link and f'href="http://127.0.0.1:8000{link}"' in html
     assert f"http://127.0.0.1:8000/notifications/{note.pk}/" in message.body
     # Every person with something due got exactly one digest and one e-mail.
     people = {d.digest.recipient_id for d in result.digests}
@@ -102,7 +104,8 @@ def test_absolute_links_follow_the_portal_base_url(world, run, settings):
     settings.PORTAL_BASE_URL = "https://tuoyu.yuzhong.gov.cn"
     run(D(2026, 11, 28))
     (message,) = mails_to(world.people.a_officer)
-    assert f"https://tuoyu.yuzhong.gov.cn/progress/assignments/{world.lead.pk}/" in message.body
+    link = Links().report(assignment_id=world.lead.pk, task_id=world.task.pk)
+    assert f"https://tuoyu.yuzhong.gov.cn{link}\n" in message.body
 
 
 def test_the_digest_lists_at_most_the_configured_number_of_items(world, run):

@@ -127,7 +127,9 @@ def test_a_digest_page_lists_its_items_with_links(client, django_capture_on_comm
     client.force_login(world.people.coordinator)
     page = client.get(reverse("notifications:detail", args=[note.pk])).content.decode()
     assert "各单位逾期事项（升级至督办管理员）" in page
-    assert f'href="/progress/assignments/{world.resp.pk}/"' in page
+    from notifications.links import Links
+
+    assert f'href="{Links().report(assignment_id=world.resp.pk, task_id=world.task.pk)}"' in page
     assert len(mail.outbox) == 6
 
 

@@ -252,6 +252,17 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip
 # The daily digest's time (Asia/Shanghai, HH:MM).
 REMINDER_DIGEST_AT = tuple(int(x) for x in env("REMINDER_DIGEST_AT", default="08:30").split(":"))
 
+# Redis broker: the visibility timeout is explicit (no ETA/countdown may exceed
+# it; e-mail retries back off to at most half of it), and a publish gives up
+# fast when Redis is down (the state is in the database; the next run catches up).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": env.int("REDIS_VISIBILITY_TIMEOUT", default=3600),
+        "socket_connect_timeout": 3,
+        "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    }
+
 # celery beat (exactly one beat runs: `celery beat` in production, the
 # embedded worker's --beat in `make run`). Times are CELERY_TIMEZONE (Asia/Shanghai).
 from celery.schedules import crontab  # noqa: E402
