@@ -14,6 +14,8 @@ from .roles import Role
 
 # Where each role lands after signing in. Later pages take over entries here.
 HOME_BY_ROLE = {
+    Role.COORDINATOR: "reports:district",
+    Role.VIEWER: "reports:district",
     Role.OPERATOR: "institutions:mine",
 }
 DEFAULT_HOME = "tasks:list"

@@ -12,12 +12,15 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("总览看板", "reports:district", SEES_ALL),
     NavItem("任务清单", "tasks:list", READS_TASKS),
     NavItem("备案审核", "institutions:review", frozenset({Role.COORDINATOR, Role.VIEWER})),
     NavItem("托育机构", "institutions:list", SEES_ALL | frozenset({Role.REGISTRAR})),
     NavItem("机构登记", "institutions:registrations", frozenset({Role.REGISTRAR})),
     NavItem("我的机构", "institutions:mine", frozenset({Role.OPERATOR})),
     NavItem("信息公示", "institutions:directory", frozenset(Role)),
+    NavItem("本单位看板", "reports:my-department", frozenset({Role.OFFICER, Role.LEADER})),
+    NavItem("数据导出", "reports:exports", SEES_ALL | frozenset({Role.OFFICER, Role.LEADER})),
     NavItem("管理后台", "admin:index", frozenset({Role.COORDINATOR})),
 ]
 

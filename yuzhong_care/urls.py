@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # Registry and filings; its /directory/ page is public (login_not_required).
     path("", include("institutions.urls")),
+    path("dashboards/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", HealthView.as_view(), name="health"),

@@ -30,9 +30,11 @@ def test_officer_sees_exactly_own_units_tasks(plan_2020, login, live_server, scr
     assert "区人力社保局" in page.inner_text("main")
 
 
-def test_viewer_sees_all_fifteen(plan_2020, login):
+def test_viewer_sees_all_fifteen(plan_2020, login, live_server):
     UserFactory(username="demo-viewer", role="viewer", department=None)
     page = login("demo-viewer")
+    page.goto(f"{live_server.url}/tasks/")  # the viewer lands on the district overview
+    page.wait_for_load_state("networkidle")
     page.select_option("#id_kind", "1")
     page.click("text=筛选")
     page.wait_for_load_state("networkidle")

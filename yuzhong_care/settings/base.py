@@ -38,6 +38,7 @@ LOCAL_APPS = [
     "tasks",
     "institutions",
     "progress",
+    "reports",
     "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -1,0 +1,139 @@
+"""The big export: every progress report the user may read, every version
+(the report history: versions, corrections, submission, review, approval and
+return), hundreds of thousands of rows, in openpyxl's write-only mode.
+
+Memory stays flat: the reports are streamed from the database
+(`values_list(...).iterator(chunk_size=...)`, a server-side cursor on
+PostgreSQL), the few small tables that label them (assignments, periods,
+users) are loaded once into dicts, and openpyxl writes each row to its
+temporary file as it comes, with strings inline (no shared-strings table).
+Only the header row is styled (WriteOnlyCell); freeze panes, widths and the
+print titles are set before the first row, as write-only mode requires.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from progress.models import ProgressReport, ReportingPeriod
+from tasks.models import Assignment, WorkItem
+
+HISTORY_COLUMNS = [
+    ("方案", 22), ("序号", 8), ("工作内容", 24), ("单位", 18), ("职责", 9), ("报送周期", 12), ("版本", 6),
+    ("状态", 12), ("完成进度（%）", 10), ("本期进展", 50), ("存在问题", 30), ("下步打算", 30),
+    ("首次提交时间", 17), ("最近提交时间", 17), ("审核时间", 17), ("通过时间", 17), ("退回原因", 24), ("更正原因", 24),
+]
+REPORT_FIELDS = (
+    "assignment_id", "period_id", "version", "state", "percent", "progress", "problems", "next_steps",
+    "submitted_at", "last_submitted_at", "reviewed_at", "approved_at", "return_reason", "correction_reason",
+)
+CHUNK_SIZE = 2000
+PROGRESS_EVERY = 5000
+
+
+def history_queryset(*, user, plan_id: int | None = None, department_id: int | None = None) -> QuerySet:
+    """The reports the export holds: what the user may read (drafts are their
+    unit's own), optionally one plan or one unit."""
+    queryset = ProgressReport.objects.for_user(user)
+    if plan_id:
+        queryset = queryset.filter(assignment__task__plan_id=plan_id)
+    if department_id:
+        queryset = queryset.filter(assignment__department_id=department_id)
+    return queryset
+
+
+def _labels(queryset: QuerySet) -> tuple[dict, dict]:
+    """The small tables, once: assignment id → its 5 label cells; period id → label."""
+    role_labels = dict(Assignment.Role.choices)
+    assignments = {}
+    for v in Assignment.objects.filter(pk__in=queryset.values("assignment_id")).values_list(
+        "pk", "task__plan__document_number", "task__plan__title", "task__kind", "task__number", "task__title",
+        "department__name", "role",
+    ):
+        pk, doc, title, kind, number, task_title, dept, role = v
+        label = str(number) if kind == WorkItem.Kind.TASK else f"保障措施{number}"
+        assignments[pk] = (doc or title, label, task_title, dept, role_labels.get(role, role))
+    period_labels = dict(
+        ReportingPeriod.objects.filter(pk__in=queryset.values("period_id")).values_list("pk", "label")
+    )
+    return assignments, period_labels
+
+
+def history_rows(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple]:
+    """The export's rows, streamed in (assignment, period, version) order."""
+    assignments, period_labels = _labels(queryset)
+    states = dict(ProgressReport.State.choices)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    blank = ("", "", "", "", "")
+
+    def local(value: dt.datetime | None):
+        return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+    rows = queryset.order_by("assignment_id", "period_id", "version").values_list(*REPORT_FIELDS)
+    for (assignment_id, period_id, version, state, percent, progress, problems, next_steps,
+         submitted, last_submitted, reviewed, approved, return_reason, correction_reason) in rows.iterator(
+            chunk_size=chunk_size):
+        yield (
+            *assignments.get(assignment_id, blank), period_labels.get(period_id, ""), version,
+            states.get(state, state), percent, progress, problems, next_steps,
+            local(submitted), local(last_submitted), local(reviewed), local(approved),
+            return_reason, correction_reason,
+        )
+
+
+def new_history_sheet(workbook: Workbook, title: str = "进展报告"):
+    """A write-only sheet laid out for the history: widths, frozen header, print
+    titles, landscape A4 fitted to width — all set before the first row."""
+    sheet = workbook.create_sheet(title)
+    for i, (_, width) in enumerate(HISTORY_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    side = Side(style="thin")
+    border = Border(left=side, right=side, top=side, bottom=side)
+    font, fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="FFD9E1F2")
+    align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header = []
+    for name, _ in HISTORY_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.fill, cell.border, cell.alignment = font, fill, border, align
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def write_history(rows: Iterable[tuple], out, *, progress: Callable[[int], None] | None = None,
+                  every: int = PROGRESS_EVERY) -> int:
+    """Write the rows to `out` (a path or a binary file); returns the row count.
+    `progress(n)` is called every `every` rows."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "渝中区婴幼儿照护服务督办平台"
+    sheet = new_history_sheet(workbook)
+    append = sheet.append
+    count = 0
+    next_mark = every
+    for row in rows:
+        append(row)
+        count += 1
+        if count == next_mark:
+            next_mark += every
+            if progress is not None:
+                progress(count)
+    workbook.save(out)
+    if progress is not None:
+        progress(count)
+    return count

@@ -1,0 +1,96 @@
+"""Filters of the dashboards and exports (GET forms: a link reproduces the view)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from agencies.models import Department
+from tasks.models import Plan
+
+from .excel import parse_period
+
+EARLIEST = dt.date(2000, 1, 1)
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.document_number or obj.title
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(
+        label="统计截至", required=False, input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="查看该日结束时的灯色与数据。",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["on"].widget.attrs.update({"max": today.isoformat(), "min": EARLIEST.isoformat()})
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on")
+        if on is None:
+            return None
+        if on > timezone.localdate():
+            raise ValidationError("统计日期不能晚于今天。")
+        if on < EARLIEST:
+            raise ValidationError("统计日期过早。")
+        return on
+
+    def as_of(self) -> dt.date:
+        """The chosen date, or today when none (or an invalid one) was given."""
+        if self.is_valid() and self.cleaned_data.get("on"):
+            return self.cleaned_data["on"]
+        return timezone.localdate()
+
+    def value(self, name):
+        return self.cleaned_data.get(name) if self.is_valid() else None
+
+
+class DistrictForm(AsOfForm):
+    plan = PlanChoiceField(label="实施方案", queryset=Plan.objects.none(), required=False, empty_label="全部实施方案")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.for_user(self.user)
+
+
+class ExcelForm(AsOfForm):
+    plan = PlanChoiceField(label="实施方案", queryset=Plan.objects.none(), required=False, empty_label="最新实施方案")
+    period = forms.CharField(
+        label="报送周期", required=False, widget=forms.DateInput(attrs={"type": "month"}),
+        help_text="留空：各单位截至统计日最新的审核通过报告。",
+    )
+    department = forms.ModelChoiceField(
+        label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.for_user(self.user)
+        self.fields["department"].queryset = Department.objects.for_user(self.user).reporting()
+
+    def clean_period(self):
+        try:
+            return parse_period(self.cleaned_data.get("period", ""))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+
+class ExportJobForm(forms.Form):
+    plan = PlanChoiceField(label="实施方案", queryset=Plan.objects.none(), required=False, empty_label="全部实施方案")
+    department = forms.ModelChoiceField(
+        label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.for_user(user)
+        self.fields["department"].queryset = Department.objects.for_user(user).reporting()

@@ -1,0 +1,10 @@
+"""Celery jobs of the read side (autodiscovered: related_name="jobs").
+Jobs take ids and call services; they are idempotent."""
+from celery import shared_task
+
+
+@shared_task(name="reports.export_report_history", acks_late=True)
+def export_report_history(job_id: int) -> None:
+    from .services import export_job_run
+
+    export_job_run(job_id=job_id)

@@ -1,0 +1,14 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value) -> str:
+    """Decimal('87.5') → '87.5%'; None → '—' (nothing was due)."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    return f"{value:.0f}%" if value == value.to_integral() else f"{value:.1f}%"
