@@ -99,11 +99,18 @@ def current_classes(institution: Institution) -> list[FilingClass]:
     return list(FilingClass.objects.filter(filing__in=Subquery(last)))
 
 
-def institution_history(institution: Institution, *, limit: int = 300) -> QuerySet[ObjectChange]:
+def institution_history(institution: Institution, *, user=None, limit: int = 300) -> QuerySet[ObjectChange]:
     """Every recorded change of the institution, its registrations and its filings
-    (documents and classes are recorded on their filing), newest first."""
+    (documents and classes are recorded on their filing), newest first.
+
+    Given `user`, only the filings that user may read contribute their history:
+    a registrar reads the institution but not its filings (FilingQuerySet), so
+    the 备案书 changes and material names must not reach them through this page."""
     types = ContentType.objects.get_for_models(Institution, Filing, Registration)
-    filing_ids = [str(pk) for pk in institution.filings.values_list("pk", flat=True)]
+    filings = institution.filings.all()
+    if user is not None:
+        filings = Filing.objects.for_user(user).filter(institution=institution)
+    filing_ids = [str(pk) for pk in filings.values_list("pk", flat=True)]
     registration_ids = [str(pk) for pk in institution.registrations.values_list("pk", flat=True)]
     return (
         ObjectChange.objects.filter(

@@ -415,7 +415,8 @@ def filing_document_add(*, filing: Filing, actor, kind: str, upload) -> FilingDo
     except Exception:
         document.file.storage.delete(stored_name)
         raise
-    change_record(actor=actor, instance=filing, action=ObjectChange.Action.UPDATE,
+    unchanged = _filing_snapshot(filing)  # the 备案书 itself did not change: the row carries the comment
+    change_record(actor=actor, instance=filing, action=ObjectChange.Action.UPDATE, before=unchanged, after=unchanged,
                   comment=f"上传材料：{document.get_kind_display()}（{document.original_name}）")
     return document
 
@@ -430,7 +431,9 @@ def filing_document_remove(*, document: FilingDocument, actor) -> None:
     label = f"{document.get_kind_display()}（{document.original_name}）"
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
-    change_record(actor=actor, instance=filing, action=ObjectChange.Action.UPDATE, comment=f"删除材料：{label}")
+    unchanged = _filing_snapshot(filing)
+    change_record(actor=actor, instance=filing, action=ObjectChange.Action.UPDATE, before=unchanged, after=unchanged,
+                  comment=f"删除材料：{label}")
 
 
 def filing_submission_problems(filing: Filing) -> list[str]:
@@ -475,9 +478,10 @@ def filing_submission_problems(filing: Filing) -> list[str]:
 
 
 @transaction.atomic
-def filing_submit(*, filing: Filing, actor) -> Filing:
+def filing_submit(*, filing: Filing, actor, at: dt.datetime | None = None) -> Filing:
     """Submit a complete filing for review. Required materials are enforced
-    here; the 5- and 15-working-day deadlines run from this submission."""
+    here; the 5- and 15-working-day deadlines run from this submission.
+    `at` records a past submission (paper records, demo data); default now."""
     _require_may_handle(actor, filing.institution_id)
     filing = _locked(filing)
     if not filing.is_editable:
@@ -486,7 +490,7 @@ def filing_submit(*, filing: Filing, actor) -> Filing:
     if problems:
         raise ValidationError(problems, code="incomplete")
     before = _filing_snapshot(filing)
-    now = _now()
+    now = at or _now()
     today = timezone.localdate(now)
     calendar = WorkdayCalendar(today, today + dt.timedelta(days=60))
     filing.status = Filing.Status.SUBMITTED
@@ -505,7 +509,7 @@ def filing_submit(*, filing: Filing, actor) -> Filing:
 
 
 @transaction.atomic
-def filing_return(*, filing: Filing, actor, reasons: Mapping[str, str]) -> Filing:
+def filing_return(*, filing: Filing, actor, reasons: Mapping[str, str], at: dt.datetime | None = None) -> Filing:
     """Return a submitted filing for correction (补正), with a reason per item."""
     _require_coordinator(actor)
     filing = _locked(filing)
@@ -519,10 +523,12 @@ def filing_return(*, filing: Filing, actor, reasons: Mapping[str, str]) -> Filin
         raise ValidationError("请至少填写一项补正理由。", code="no_reason")
     before = _filing_snapshot(filing)
     round_ = (filing.corrections.aggregate(last=Max("round"))["last"] or 0) + 1
-    FilingCorrection.objects.bulk_create(
+    corrections = FilingCorrection.objects.bulk_create(
         FilingCorrection(filing=filing, round=round_, item=item, reason=text, created_by=actor)
         for item, text in sorted(given.items(), key=lambda kv: CorrectionItem.values.index(kv[0]))
     )
+    if at is not None:
+        FilingCorrection.objects.filter(pk__in=[c.pk for c in corrections]).update(created_at=at)
     filing.status = Filing.Status.RETURNED
     filing.save(update_fields=["status", "updated_at"])
     summary = "；".join(f"{CorrectionItem(item).label}：{text}" for item, text in given.items())
@@ -553,7 +559,7 @@ _APPLIED_FIELDS = ("capacity", "serves_meals", *SERVICE_FIELDS.values())
 
 
 @transaction.atomic
-def filing_approve(*, filing: Filing, actor) -> Filing:
+def filing_approve(*, filing: Filing, actor, at: dt.datetime | None = None) -> Filing:
     """File it (予以备案): a receipt number 渝中托备〔YYYY〕NNN号, and the registry
     takes the declared facts (new, change) or the institution is cancelled."""
     _require_coordinator(actor)
@@ -562,7 +568,7 @@ def filing_approve(*, filing: Filing, actor) -> Filing:
         raise _state_error(filing, "予以备案")
     institution = Institution.objects.select_for_update().get(pk=filing.institution_id)
     before_filing, before_inst = _filing_snapshot(filing), snapshot(institution)
-    now = _now()
+    now = at or _now()
     today = timezone.localdate(now)
     seq, number = receipt_number_allocate(year=today.year)
     filing.status = Filing.Status.FILED
@@ -598,7 +604,7 @@ def filing_approve(*, filing: Filing, actor) -> Filing:
 
 
 @transaction.atomic
-def filing_reject(*, filing: Filing, actor, reason: str) -> Filing:
+def filing_reject(*, filing: Filing, actor, reason: str, at: dt.datetime | None = None) -> Filing:
     """A reasoned notice that the filing does not meet the requirements
     (不符合备案要求); it is made public in the directory."""
     _require_coordinator(actor)
@@ -608,7 +614,7 @@ def filing_reject(*, filing: Filing, actor, reason: str) -> Filing:
     if not reason.strip():
         raise ValidationError({"reason": ["请填写不符合备案要求的理由。"]})
     before = _filing_snapshot(filing)
-    now = _now()
+    now = at or _now()
     filing.status = Filing.Status.NONCOMPLIANT
     filing.noncompliance_reason = reason.strip()
     filing.decided_by, filing.decided_at = actor, now

@@ -83,7 +83,7 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
             status_text=selectors.filing_status_text(institution),
             filings=selectors.filings_of(user=user, institution=institution),
             classes=selectors.current_classes(institution),
-            history=selectors.institution_history(institution),
+            history=selectors.institution_history(institution, user=user),
             may_handle=_may_handle(user, institution.pk),
             is_coordinator=_is_coordinator(user),
             flags_form=kwargs.get("flags_form") or FlagsForm(initial={

@@ -208,7 +208,9 @@ LOGGING = {
 DEMO_ACCOUNTS = False
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 # Each app adds a builder that extends the demo story; run in this order.
-DEMO_DATA_BUILDERS: list[str] = []
+DEMO_DATA_BUILDERS: list[str] = [
+    "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
+]
 AXES_VERBOSE = False
 
 # Institutions and filings (issue 4).
