@@ -9,17 +9,21 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from .models import ObjectChange
 
-# Never copied into history: secrets and bookkeeping.
-_SKIPPED_FIELDS = {"password", "last_login"}
+# Never copied into history: secrets, and bookkeeping that changes on every save.
+_SKIPPED_FIELDS = {"password", "last_login", "updated_at"}
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time, decimal.Decimal)):
+    if isinstance(value, dt.datetime):
+        # Shown to people in Chongqing: local time, to the minute.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else str(value)
+    if isinstance(value, (dt.date, dt.time, decimal.Decimal)):
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return sorted(_plain(v) for v in value)
