@@ -86,11 +86,11 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
             history=selectors.institution_history(institution, user=user),
             may_handle=_may_handle(user, institution.pk),
             is_coordinator=_is_coordinator(user),
-            flags_form=kwargs.get("flags_form") or FlagsForm(initial={
+            flags_form=kwargs.pop("flags_form", None) or FlagsForm(initial={
                 "is_inclusive": institution.is_inclusive, "is_demonstration": institution.is_demonstration,
                 "demonstration_on": institution.demonstration_on,
             }),
-            link_form=kwargs.get("link_form") or OperatorLinkForm(),
+            link_form=kwargs.pop("link_form", None) or OperatorLinkForm(),
             operators=institution.operators.all() if _is_coordinator(user) else (),
             **kwargs,
         )
