@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import logging
 import smtplib
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -152,6 +152,16 @@ def digest_body(lines: list[dict], limit: int) -> str:
     return "\n".join(parts).strip()
 
 
+# The columns a digest needs, read as plain tuples (a 60,000-line digest of a
+# coordinator is not worth 60,000 model instances).
+_CLAIMED = ["pk", "recipient_id", "item_type", "item_id", "rule", "date", "subject", "due_date", "url", "detail"]
+Claimed = namedtuple("Claimed", _CLAIMED)
+
+
+def digest_items(digest: Digest) -> list:
+    return [Claimed(*row) for row in ReminderSent.objects.filter(digest=digest).order_by("pk").values_list(*_CLAIMED)]
+
+
 @dataclass
 class Delivered:
     digest: Digest
@@ -166,10 +176,10 @@ def deliver_to(*, recipient_id: int, on: dt.date, kind: str, rules: R.Rules, cur
     marked obsolete; if the person already has this day's digest, new rows
     wait for tomorrow's (one digest per person per day)."""
     with transaction.atomic():
-        rows = list(
-            _pending(on, kind, rules.catch_up_days).filter(recipient_id=recipient_id)
-            .select_for_update(skip_locked=True).order_by("pk")
-        )
+        rows = [
+            Claimed(*row) for row in _pending(on, kind, rules.catch_up_days).filter(recipient_id=recipient_id)
+            .select_for_update(skip_locked=True).order_by("pk").values_list(*_CLAIMED)
+        ]
         if current is not None:
             stale = [r.pk for r in rows if R.key_of(r) not in current]
             if stale:
@@ -236,8 +246,7 @@ def _email_context(digest: Digest, recipient, lines: list[dict], limit: int) -> 
 
 
 def digest_email(digest: Digest, recipient, *, limit: int) -> EmailMultiAlternatives:
-    items = list(ReminderSent.objects.filter(digest=digest).order_by("pk"))
-    lines = R.digest_lines(items, digest.date)
+    lines = R.digest_lines(digest_items(digest), digest.date)
     context = _email_context(digest, recipient, lines, limit)
     subject = f"【{context['site_title']}】{digest_title(digest.kind, digest.date, len(lines))}"
     text = render_to_string("notifications/email/digest.txt", context)

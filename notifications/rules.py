@@ -461,5 +461,8 @@ def digest_lines(items, on: dt.date) -> list[dict]:
         for i in best.values()
     ]
     order = {key: n for n, (key, _title) in enumerate(SECTIONS)}
-    lines.sort(key=lambda line: (order[line["section"]], line["due"], line["text"]))
+    kinds = {REPORT: 0, NOTICE: 1, MILESTONE: 2, FILING: 3}
+    # Sections, then the most overdue first; within a day, items in plan order (ids follow the annex).
+    lines.sort(key=lambda line: (order[line["section"]], line["due"], kinds.get(line["item"].item_type, 9),
+                                 line["item"].item_id))
     return lines

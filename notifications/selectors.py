@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from .models import Digest, Notification, ReminderSent
+from .models import Digest, Notification
 
 
 def unread_count(user) -> int:
@@ -26,5 +26,8 @@ def digest_of(notification: Notification) -> Digest | None:
     return Digest.objects.filter(notification=notification).first()
 
 
-def digest_items(digest: Digest):
-    return ReminderSent.objects.filter(digest=digest).order_by("item_type", "due_date", "id")
+def digest_items(digest: Digest) -> list:
+    """The reminders a digest delivered (plain tuples: rules.digest_lines words them)."""
+    from .delivery import digest_items as items
+
+    return items(digest)

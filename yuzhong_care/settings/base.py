@@ -38,6 +38,7 @@ LOCAL_APPS = [
     "tasks",
     "institutions",
     "progress",
+    "notifications",
     "reports",
     "notifications",
 ]
@@ -292,4 +293,6 @@ CELERY_BEAT_SCHEDULE.update({
         "schedule": crontab(hour=15, minute=0),  # the job itself skips days off (调休 aware)
     },
 })
+# Demo inboxes: today's digest, built after the progress and institutions demo data (keep last).
+DEMO_DATA_BUILDERS = [*DEMO_DATA_BUILDERS, "notifications.demo.build"]
 # --- end notifications ---
