@@ -38,7 +38,6 @@ LOCAL_APPS = [
     "tasks",
     "institutions",
     "progress",
-    "notifications",
     "reports",
     "notifications",
 ]
