@@ -262,3 +262,80 @@ def test_detail_pages_do_not_grow_with_history(client, users, operator, plan_202
     services.filing_submit(filing=filing, actor=operator)
     after = [_queries(client, url) for url in urls]
     assert [t for t, _ in after] == [t for t, _ in before]
+
+
+def test_registrar_reads_the_institution_but_not_its_filing_history(client, world):
+    registrar = world["users"]["registrar"]
+    response = _as(client, registrar).get(reverse("institutions:detail", args=[world["mine"].pk]))
+    comments = " ".join(c.comment for c in response.context["history"])
+    assert "上传材料" not in comments and list(response.context["filings"]) == []
+    assert "营业执照.pdf" not in response.content.decode()
+
+
+def test_filing_form_errors_beside_fields_and_nothing_saved(client, operator):
+    from institutions import services
+
+    filing = services.filing_start(institution=operator.institution, kind="new", actor=operator)
+    client.force_login(operator)
+    url = reverse("institutions:filing-edit", args=[filing.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "principal_name": "刘园长", "capacity": "-3", "premises_area": "很大", "contact_phone": "023",
+        "classes-TOTAL_FORMS": "1", "classes-INITIAL_FORMS": "0", "classes-MIN_NUM_FORMS": "0",
+        "classes-MAX_NUM_FORMS": "30", "classes-0-kind": "infant", "classes-0-children": "",
+        "classes-0-caregivers": "2", "commitment": "on",
+    })
+    assert response.status_code == 200
+    form, formset = response.context["form"], response.context["formset"]
+    assert "capacity" in form.errors and "premises_area" in form.errors
+    assert "children" in formset.forms[0].errors
+    html = response.content.decode()
+    assert 'id="id_capacity"' in html and "errorlist" in html
+    filing.refresh_from_db()
+    assert filing.capacity == operator.institution.capacity and not filing.commitment_accepted
+    assert not filing.classes.exists()
+    # A submitted filing cannot be edited: the edit page sends the user back.
+    filing.status = "submitted"
+    filing.save()
+    assert client.get(url).status_code == 302
+
+
+def test_return_form_requires_a_reason_beside_the_form(client, users, operator):
+    filing = complete_filing(operator.institution, status="submitted")
+    client.force_login(users["coordinator"])
+    url = reverse("institutions:filing-return", args=[filing.pk])
+    response = client.post(url, {"fire": "   "})
+    assert response.status_code == 200 and "请至少填写一项补正理由。" in response.content.decode()
+    filing.refresh_from_db()
+    assert filing.status == "submitted"
+    assert client.post(url, {"fire": "证明过期"}).status_code == 302
+    filing.refresh_from_db()
+    assert filing.status == "returned" and filing.corrections.get().reason == "证明过期"
+
+
+def test_coordinator_recognises_flags_and_links_an_account(client, users, operator):
+    institution = operator.institution
+    client.force_login(users["coordinator"])
+    url = reverse("institutions:flags", args=[institution.pk])
+    response = client.post(url, {"is_demonstration": "on", "demonstration_on": "不是日期"})
+    assert response.status_code == 200 and "demonstration_on" in response.context["flags_form"].errors
+    institution.refresh_from_db()
+    assert not institution.is_demonstration
+    assert client.post(url, {"is_inclusive": "on", "is_demonstration": "on", "demonstration_on": "2020-11-30"}).status_code == 302
+    institution.refresh_from_db()
+    assert institution.is_inclusive and str(institution.demonstration_on) == "2020-11-30"
+
+    fresh = UserFactory(username="new-operator", role="operator", department=None)
+    url = reverse("institutions:link-operator", args=[institution.pk])
+    assert client.post(url, {"user": users["officer"].pk}).status_code == 200  # not offered: form error
+    assert client.post(url, {"user": fresh.pk}).status_code == 302
+    fresh.refresh_from_db()
+    assert fresh.institution == institution
+
+
+def test_coordinator_can_file_on_the_institutions_behalf(client, users, operator):
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("institutions:filing-start", args=[operator.institution_id]), {"kind": "new"})
+    filing = Filing.objects.get(institution=operator.institution)
+    assert response["Location"] == reverse("institutions:filing-edit", args=[filing.pk])
+    assert filing.created_by == users["coordinator"]
