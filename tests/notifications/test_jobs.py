@@ -6,7 +6,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -234,12 +233,13 @@ def test_a_real_worker_on_redis_runs_the_daily_job(monkeypatch):
         ran.append((task.name, bool(task.request.is_eager), task.request.hostname, threading.current_thread().name))
 
     task_postrun.connect(seen, weak=False)
-    queue = f"yz-notifications-test-{uuid.uuid4().hex[:8]}"
     try:
-        with broker(url, eager=False, task_default_queue=queue, worker_hijack_root_logger=False):
+        with broker(url, eager=False, worker_hijack_root_logger=False):
+            with app.connection_for_write() as conn:
+                conn.default_channel.queue_purge(app.conf.task_default_queue)  # database 5 is ours: start empty
             with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                              shutdown_timeout=30, queues=[queue]) as worker:
-                jobs.daily_digest.apply_async(args=["2026-11-28"], queue=queue)
+                              shutdown_timeout=30) as worker:
+                jobs.daily_digest.delay("2026-11-28")
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline:
                     if Digest.objects.filter(email_status="sent").count() == 6 and len(mail.outbox) == 6:
@@ -265,3 +265,30 @@ def test_a_real_worker_on_redis_runs_the_daily_job(monkeypatch):
     assert all(not eager for _n, eager, _h, _t in ran), ran
     assert {thread for *_x, thread in ran} == {worker_thread} and worker_thread != threading.current_thread().name
     assert all(hostname.endswith("@" + host) for _n, _e, host, _t in ran), (hostname, ran)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_filesystem_broker_runs_the_daily_job_with_a_real_worker(tmp_path):
+    """`make run` has no Redis: kombu's filesystem transport carries the same jobs to a real worker."""
+    from celery.contrib.testing.worker import start_worker
+
+    world = make_world()
+    folders = {"data_folder_in": str(tmp_path / "queue"), "data_folder_out": str(tmp_path / "queue"),
+               "processed_folder": str(tmp_path / "processed"), "store_processed": False}
+    for folder in ("queue", "processed"):
+        (tmp_path / folder).mkdir()
+    saved = app.conf.broker_transport_options
+    try:
+        with broker("filesystem://", eager=False, worker_hijack_root_logger=False):
+            app.conf.broker_transport_options = {**folders, "polling_interval": 0.1}
+            _reset_connections()
+            with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+                jobs.daily_digest.delay("2026-11-28")
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and len(mail.outbox) < 6:
+                    time.sleep(0.2)
+    finally:
+        app.conf.broker_transport_options = saved
+        _set_task_join_will_block(False)
+    assert Digest.objects.filter(email_status="sent").count() == 6 and len(mail.outbox) == 6
+    assert Notification.objects.get(recipient=world.people.a_officer).title == "2026年11月28日待办提醒：共1项"
