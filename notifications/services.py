@@ -24,13 +24,16 @@ def inbox_notify(*, user, title: str, body: str = "", url: str = "", category: s
     if user is None or getattr(user, "pk", None) is None:
         raise ValueError("inbox_notify 需要一个已保存的用户。")
     title = _clip(title, TITLE_MAX) or "通知"
-    if len(url or "") > URL_MAX:
+    url = (url or "").strip()
+    if len(url) > URL_MAX:
         raise ValueError(f"链接超过 {URL_MAX} 个字符。")
+    if url and not (url.startswith("/") and not url.startswith("//") or url.startswith(("https://", "http://"))):
+        raise ValueError("链接须为站内路径（以 / 开头）或 http(s) 地址。")
     return Notification.objects.create(
         recipient=user,
         title=title,
         body=(body or "").strip(),
-        url=url or "",
+        url=url,
         category=(category or Notification.Category.GENERAL)[:CATEGORY_MAX],
     )
 

@@ -45,3 +45,15 @@ def test_mark_read_only_own_and_mark_all():
         notification_mark_read(user=alice, notification=b1)
     assert notifications_mark_all_read(user=alice) == 1
     assert unread_count(alice) == 0 and unread_count(bob) == 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "data:text/html,x", "tasks/1/"])
+def test_inbox_notify_refuses_links_that_are_not_pages(url):
+    with pytest.raises(ValueError):
+        inbox_notify(user=UserFactory(), title="x", url=url)
+
+
+def test_inbox_notify_accepts_paths_and_web_addresses():
+    user = UserFactory()
+    assert inbox_notify(user=user, title="x", url="/progress/reports/3/").url == "/progress/reports/3/"
+    assert inbox_notify(user=user, title="x", url="https://portal.example.gov.cn/x").url.startswith("https://")
