@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import DateTimeField, F, Func, QuerySet, Value
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -68,25 +69,43 @@ def _labels(queryset: QuerySet) -> tuple[dict, dict]:
     return assignments, period_labels
 
 
+_TIME_FIELDS = ("submitted_at", "last_submitted_at", "reviewed_at", "approved_at")
+
+
+def _local_times(queryset: QuerySet) -> tuple[QuerySet, tuple[str, ...]]:
+    """On PostgreSQL the database hands back local wall-clock times (timezone(zone, t)),
+    which openpyxl takes as they are; elsewhere Python converts them."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset, REPORT_FIELDS
+    zone = Value(settings.TIME_ZONE)
+    local = {f"_local_{name}": Func(zone, F(name), function="timezone", output_field=DateTimeField())
+             for name in _TIME_FIELDS}
+    fields = tuple(f"_local_{name}" if name in _TIME_FIELDS else name for name in REPORT_FIELDS)
+    return queryset.annotate(**local), fields
+
+
 def history_rows(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple]:
     """The export's rows, streamed in (assignment, period, version) order."""
     assignments, period_labels = _labels(queryset)
     states = dict(ProgressReport.State.choices)
-    tz = ZoneInfo(settings.TIME_ZONE)
     blank = ("", "", "", "", "")
+    queryset, fields = _local_times(queryset.order_by("assignment_id", "period_id", "version"))
+    in_python = fields == REPORT_FIELDS
+    tz = ZoneInfo(settings.TIME_ZONE)
 
     def local(value: dt.datetime | None):
         return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
 
-    rows = queryset.order_by("assignment_id", "period_id", "version").values_list(*REPORT_FIELDS)
     for (assignment_id, period_id, version, state, percent, progress, problems, next_steps,
-         submitted, last_submitted, reviewed, approved, return_reason, correction_reason) in rows.iterator(
-            chunk_size=chunk_size):
+         submitted, last_submitted, reviewed, approved, return_reason, correction_reason) in (
+            queryset.values_list(*fields).iterator(chunk_size=chunk_size)):
+        if in_python:
+            submitted, last_submitted, reviewed, approved = (
+                local(submitted), local(last_submitted), local(reviewed), local(approved))
         yield (
             *assignments.get(assignment_id, blank), period_labels.get(period_id, ""), version,
             states.get(state, state), percent, progress, problems, next_steps,
-            local(submitted), local(last_submitted), local(reviewed), local(approved),
-            return_reason, correction_reason,
+            submitted, last_submitted, reviewed, approved, return_reason, correction_reason,
         )
 
 

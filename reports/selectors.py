@@ -552,6 +552,7 @@ class DistrictOverview:
     upcoming: list[dict]
     overdue_milestones: list[dict]
     institutions: InstitutionIndicators | None
+    this_period_label: str = ""
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -637,7 +638,12 @@ def district_overview(*, user, on: dt.date, plan_id: int | None = None, upcoming
         trend=on_time_by_period(user=user, assignments=assignments, facts=facts, on=on),
         upcoming=upcoming, overdue_milestones=overdue_ms,
         institutions=institution_indicators(on=on) if sees_all(user) else None,
+        this_period_label=_single({f.current.label for f in facts if f.calendar is not None}),
     )
+
+
+def _single(labels: set[str]) -> str:
+    return next(iter(labels)) if len(labels) == 1 else ""
 
 
 # ---------------------------------------------------------------- department dashboard
