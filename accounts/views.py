@@ -17,6 +17,8 @@ HOME_BY_ROLE = {
     Role.COORDINATOR: "reports:district",
     Role.VIEWER: "reports:district",
     Role.OPERATOR: "institutions:mine",
+    Role.OFFICER: "progress:my-tasks",
+    Role.LEADER: "progress:review",
 }
 DEFAULT_HOME = "tasks:list"
 

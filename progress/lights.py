@@ -18,17 +18,17 @@ A task is the worst of its assignments, a unit the worst of its own
 
 `light_for(assignment=… | task=… | department=…, on=D)` is the one selector;
 `lights_for_assignments` / `lights_for_tasks` answer many at once. Every call
-costs the same fixed number of queries (5) however many reports exist.
+costs the same fixed number of queries (at most 3) however many reports exist.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from . import periods
@@ -101,109 +101,123 @@ class _Row:
     department_id: int
     department_name: str
     task_label: str
-    plan: SimpleNamespace
-    last_step: str | None
+    plan_id: int
+    values: dict
 
 
-def _rows(assignments: QuerySet, end: dt.datetime) -> list[_Row]:
-    from .models import ReportTransition
+def _plans_for(assignments: QuerySet) -> dict[int, object]:
+    from tasks.models import Plan
 
-    last_step = (
-        ReportTransition.objects.filter(assignment=OuterRef("pk"), at__lt=end)
-        .order_by("-at", "-id").values("to_state")[:1]
-    )
-    values = assignments.annotate(last_step=Subquery(last_step)).values(
-        "pk", "task_id", "department_id", "department__name", "task__number", "task__kind",
-        "task__plan_id", "task__plan__period_months", "task__plan__report_due_day", "task__plan__issued_on",
-        "last_step",
-    )
-    plans: dict[int, SimpleNamespace] = {}
-    rows = []
-    for v in values:
-        plan = plans.setdefault(v["task__plan_id"], SimpleNamespace(
-            pk=v["task__plan_id"], period_months=v["task__plan__period_months"],
-            report_due_day=v["task__plan__report_due_day"], issued_on=v["task__plan__issued_on"],
-        ))
-        label = f"任务{v['task__number']}" if v["task__kind"] == 1 else f"保障措施{v['task__number']}"
-        rows.append(_Row(v["pk"], v["task_id"], v["department_id"], v["department__name"], label, plan, v["last_step"]))
-    return rows
+    return {p.pk: p for p in Plan.objects.filter(pk__in=assignments.values("task__plan_id"))}
 
 
-def _evaluate(assignments: QuerySet, on: dt.date) -> list[tuple[_Row, Light]]:
-    """Lights of every assignment in the queryset at date `on`: five queries."""
+def _by_plan(windows: dict, pick) -> Cast:
+    """A per-plan date as an SQL expression (CAST: PostgreSQL types an all-NULL CASE as text)."""
+    whens = [When(task__plan_id=plan_id, then=Value(pick(w), output_field=DateField())) for plan_id, w in windows.items()]
+    return Cast(Case(*whens, default=Value(None, output_field=DateField()), output_field=DateField()), DateField())
+
+
+def evaluate(
+    assignments: QuerySet,
+    on: dt.date,
+    *,
+    plans: dict | None = None,
+    milestones: list | None = None,
+    extra: dict | None = None,
+) -> list[tuple[_Row, Light]]:
+    """Lights of every assignment in the queryset at date `on`.
+
+    One query for the assignments with every rule's fact annotated (the last
+    report step, acceptance, the approved and submitted reports of the two
+    periods that matter, overdue notices), plus one for the plans and one for
+    the milestones unless the caller already holds them (`plans`: id → Plan,
+    `milestones`: Milestone objects of these assignments' tasks). `extra`
+    annotations ride along in each row's `values` for the caller."""
     from tasks.models import Milestone
 
-    from .models import AssignmentCompletion, ProgressReport, SupervisionNotice
+    from .models import AssignmentCompletion, ProgressReport, ReportTransition, SupervisionNotice
 
     limits = thresholds()
     end = day_end(on)
-    rows = _rows(assignments, end)  # query 1
+    if plans is None:
+        plans = _plans_for(assignments)
+    if not plans:
+        return []
+    windows = {plan_id: periods.due_window(plan, on) for plan_id, plan in plans.items()}
+    mine = {"assignment": OuterRef("pk")}
+    overdue = SupervisionNotice.objects.filter(
+        Q(replied_at__isnull=True) | Q(replied_at__gte=end), Q(closed_at__isnull=True) | Q(closed_at__gte=end),
+        issued_at__lt=end, reply_due__lt=on, **mine,
+    ).order_by()
+    annotated = assignments.annotate(
+        _last_start=_by_plan(windows, lambda w: w.last_passed.start if w.last_passed else None),
+        _current_start=_by_plan(windows, lambda w: w.current.start),
+    ).annotate(
+        _last_step=Subquery(
+            ReportTransition.objects.filter(at__lt=end, **mine).order_by("-at", "-id").values("to_state")[:1]
+        ),
+        _done=Exists(AssignmentCompletion.objects.filter(
+            state=AssignmentCompletion.State.ACCEPTED, decided_at__lt=end, **mine)),
+        _approved_last=Exists(ProgressReport.objects.filter(
+            period__start=OuterRef("_last_start"), approved_at__lt=end, **mine)),
+        _submitted_current=Exists(ProgressReport.objects.filter(
+            period__start=OuterRef("_current_start"), submitted_at__lt=end, **mine)),
+        _overdue_notices=Subquery(overdue.values("assignment").annotate(n=Count("pk")).values("n")[:1]),
+        _overdue_due=Subquery(overdue.order_by("reply_due").values("reply_due")[:1]),
+        **(extra or {}),
+    )
+    rows = []
+    for v in annotated.values(
+        "pk", "task_id", "department_id", "department__name", "task__number", "task__kind", "task__plan_id",
+        "_last_step", "_done", "_approved_last", "_submitted_current", "_overdue_notices", "_overdue_due",
+        *(extra or {}),
+    ):
+        label = f"任务{v['task__number']}" if v["task__kind"] == 1 else f"保障措施{v['task__number']}"
+        rows.append(_Row(v["pk"], v["task_id"], v["department_id"], v["department__name"], label,
+                         v["task__plan_id"], v))
     if not rows:
         return []
-    ids = [r.pk for r in rows]
-    task_ids = {r.task_id for r in rows}
-    windows = {plan_id: periods.due_window(plan, on) for plan_id, plan in {r.plan.pk: r.plan for r in rows}.items()}
-    starts = {w.current.start for w in windows.values()} | {
-        w.last_passed.start for w in windows.values() if w.last_passed
-    }
-
-    done = set(  # query 2
-        AssignmentCompletion.objects.filter(
-            assignment_id__in=ids, state=AssignmentCompletion.State.ACCEPTED, decided_at__lt=end
-        ).values_list("assignment_id", flat=True)
-    )
 
     soon_until = on + dt.timedelta(days=limits["MILESTONE_DUE_SOON_DAYS"])
-    milestones = defaultdict(list)  # query 3
-    for m in Milestone.objects.filter(task_id__in=task_ids, due_date__lte=soon_until).values(
-        "task_id", "title", "due_date", "met_on", "confirmed_at"
-    ).order_by("due_date", "position", "id"):
-        met = m["met_on"] is not None and m["met_on"] <= on and m["confirmed_at"] is not None and m["confirmed_at"] < end
+    task_ids = {r.task_id for r in rows}
+    if milestones is None:
+        milestones = Milestone.objects.filter(task_id__in=task_ids, due_date__lte=soon_until).order_by(
+            "due_date", "position", "id"
+        )
+    open_milestones = defaultdict(list)
+    for m in milestones:
+        if m.task_id not in task_ids or m.due_date > soon_until:
+            continue
+        met = m.met_on is not None and m.met_on <= on and m.confirmed_at is not None and m.confirmed_at < end
         if not met:
-            milestones[m["task_id"]].append(m)
-
-    approved: set[tuple[int, dt.date]] = set()  # query 4
-    submitted: set[tuple[int, dt.date]] = set()
-    for rep in ProgressReport.objects.filter(assignment_id__in=ids, period__start__in=starts).values(
-        "assignment_id", "period__start", "approved_at", "submitted_at"
-    ):
-        key = (rep["assignment_id"], rep["period__start"])
-        if rep["approved_at"] is not None and rep["approved_at"] < end:
-            approved.add(key)
-        if rep["submitted_at"] is not None and rep["submitted_at"] < end:
-            submitted.add(key)
-
-    overdue_notices = defaultdict(list)  # query 5
-    for n in SupervisionNotice.objects.filter(assignment_id__in=ids, issued_at__lt=end, reply_due__lt=on).filter(
-        Q(replied_at__isnull=True) | Q(replied_at__gte=end), Q(closed_at__isnull=True) | Q(closed_at__gte=end)
-    ).values("assignment_id", "year", "seq", "reply_due"):
-        overdue_notices[n["assignment_id"]].append(n)
+            open_milestones[m.task_id].append(m)
 
     results = []
     for row in rows:
-        if row.pk in done:
+        v = row.values
+        if v["_done"]:
             results.append((row, Light(DONE, ("已确认完成",))))
             continue
-        window = windows[row.plan.pk]
+        window = windows[row.plan_id]
         red: list[str] = []
         yellow: list[str] = []
-        for m in milestones.get(row.task_id, ()):
-            if m["due_date"] < on:
-                red.append(f"节点目标“{m['title']}”已于{cn_date(m['due_date'])}到期，尚未确认完成")
+        for m in open_milestones.get(row.task_id, ()):
+            if m.due_date < on:
+                red.append(f"节点目标“{m.title}”已于{cn_date(m.due_date)}到期，尚未确认完成")
             else:
-                when = "今日" if m["due_date"] == on else f"将于{cn_date(m['due_date'])}"
-                yellow.append(f"节点目标“{m['title']}”{when}到期")
+                when = "今日" if m.due_date == on else f"将于{cn_date(m.due_date)}"
+                yellow.append(f"节点目标“{m.title}”{when}到期")
         passed = window.last_passed
-        if passed and (row.pk, passed.start) not in approved:
+        if passed and not v["_approved_last"]:
             red.append(f"{passed.label}进展（{cn_date(passed.due_date)}截止）尚无审核通过的报告")
-        for n in overdue_notices.get(row.pk, ()):
-            red.append(f"督办单 渝中托育督〔{n['year']}〕{n['seq']}号 已过答复期限（{cn_date(n['reply_due'])}）未答复")
+        if v["_overdue_notices"]:
+            red.append(f"{v['_overdue_notices']}件督办单已过答复期限（{cn_date(v['_overdue_due'])}）未答复")
         current = window.current
         days_left = (current.due_date - on).days
-        if 0 <= days_left <= limits["REPORT_DUE_SOON_DAYS"] and (row.pk, current.start) not in submitted:
+        if 0 <= days_left <= limits["REPORT_DUE_SOON_DAYS"] and not v["_submitted_current"]:
             when = "今日" if days_left == 0 else f"{days_left}天后（{cn_date(current.due_date)}）"
             yellow.append(f"{current.label}进展{when}截止，尚未提交")
-        if row.last_step == "returned":
+        if v["_last_step"] == "returned":
             yellow.append("最近一次报告被退回，待修改后重新提交")
         if red:
             results.append((row, Light(RED, tuple(red))))
@@ -223,13 +237,15 @@ def _prefixed(row: _Row, light: Light, *, by: str) -> Light:
     return Light(light.code, tuple(prefix + r for r in light.reasons))
 
 
-def lights_for_assignments(assignments, *, on: dt.date | None = None) -> dict[int, Light]:
+def lights_for_assignments(
+    assignments, *, on: dt.date | None = None, plans: dict | None = None, milestones: list | None = None,
+) -> dict[int, Light]:
     """assignment id → Light, for a queryset (or ids) of assignments."""
     from tasks.models import Assignment
 
     if not isinstance(assignments, QuerySet):
         assignments = Assignment.objects.filter(pk__in=list(assignments))
-    return {row.pk: light for row, light in _evaluate(assignments, _today(on))}
+    return {row.pk: light for row, light in evaluate(assignments, _today(on), plans=plans, milestones=milestones)}
 
 
 def lights_for_tasks(tasks, *, on: dt.date | None = None) -> dict[int, Light]:
@@ -238,7 +254,7 @@ def lights_for_tasks(tasks, *, on: dt.date | None = None) -> dict[int, Light]:
 
     task_ids = list(tasks.values_list("pk", flat=True)) if isinstance(tasks, QuerySet) else list(tasks)
     grouped: dict[int, list[Light]] = defaultdict(list)
-    for row, light in _evaluate(Assignment.objects.filter(task_id__in=task_ids), _today(on)):
+    for row, light in evaluate(Assignment.objects.filter(task_id__in=task_ids), _today(on)):
         grouped[row.task_id].append(_prefixed(row, light, by="department"))
     return {task_id: worst(grouped.get(task_id, ())) for task_id in task_ids}
 
@@ -249,7 +265,7 @@ def lights_for_departments(departments, *, on: dt.date | None = None) -> dict[in
 
     dept_ids = list(departments.values_list("pk", flat=True)) if isinstance(departments, QuerySet) else list(departments)
     grouped: dict[int, list[Light]] = defaultdict(list)
-    for row, light in _evaluate(Assignment.objects.filter(department_id__in=dept_ids), _today(on)):
+    for row, light in evaluate(Assignment.objects.filter(department_id__in=dept_ids), _today(on)):
         grouped[row.department_id].append(_prefixed(row, light, by="task"))
     return {dept_id: worst(grouped.get(dept_id, ()), empty=Light(GREEN, ("暂无任务分工",))) for dept_id in dept_ids}
 
@@ -264,16 +280,16 @@ def light_for(*, assignment=None, task=None, department=None, on: dt.date | None
         raise TypeError("light_for 需要且仅需要 assignment、task、department 之一。")
     day = _today(on)
     if assignment is not None:
-        results = _evaluate(Assignment.objects.filter(pk=assignment.pk), day)
+        results = evaluate(Assignment.objects.filter(pk=assignment.pk), day)
         return results[0][1] if results else Light(GREEN)
     if task is not None:
-        results = _evaluate(Assignment.objects.filter(task_id=task.pk), day)
+        results = evaluate(Assignment.objects.filter(task_id=task.pk), day)
         return worst(_prefixed(row, light, by="department") for row, light in results)
     if getattr(department, "is_group", False):
         queryset = Assignment.objects.filter(via_group_id=department.pk)
     else:
         queryset = Assignment.objects.filter(department_id=department.pk)
-    return worst(_prefixed(row, light, by="task") for row, light in _evaluate(queryset, day))
+    return worst(_prefixed(row, light, by="task") for row, light in evaluate(queryset, day))
 
 
 def assignment_light(*, assignment, on: dt.date | None = None) -> Light:

@@ -17,7 +17,7 @@ from accounts.roles import SEES_ALL, Role
 from tasks.models import Assignment, Milestone, WorkItem
 
 from . import periods
-from .lights import Light, lights_for_assignments, worst
+from .lights import Light, evaluate, lights_for_assignments, worst
 from .models import (
     AssignmentCompletion,
     LeadSummary,
@@ -100,6 +100,9 @@ class AssignmentRow:
     light: Light
     this_period: PeriodStatus
     open_notices: int = 0
+    # The latest period already past its due date, when it is not the period
+    # containing today (early in a month): still owed if nothing was submitted.
+    last_period: PeriodStatus | None = None
 
     @property
     def returned(self) -> bool:
@@ -113,6 +116,13 @@ class AssignmentRow:
     def needs_report(self) -> bool:
         report = self.this_period.report
         return not self.done and self.this_period.started and (report is None or report.state == State.DRAFT)
+
+    @property
+    def owes_last_period(self) -> bool:
+        if self.done or self.last_period is None:
+            return False
+        report = self.last_period.report
+        return report is None or report.state == State.DRAFT
 
 
 def _this_period(plan, today: dt.date) -> periods.PeriodSpec:
@@ -134,8 +144,10 @@ class MyTasks:
     department_light: Light
 
     @property
-    def due(self) -> list[AssignmentRow]:
-        return [row for row in self.rows if row.needs_report]
+    def due(self) -> list[tuple[AssignmentRow, PeriodStatus]]:
+        """What the unit still owes: an overdue last period first, then this period."""
+        owed = [(row, row.last_period) for row in self.rows if row.owes_last_period]
+        return owed + [(row, row.this_period) for row in self.rows if row.needs_report]
 
 
 def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
@@ -150,11 +162,18 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
             .annotate(open_notices=Count("notices", filter=Q(notices__state=SupervisionNotice.State.OPEN)))
         ).order_by("task__plan_id", "task__kind", "task__number")
     )
-    lights = lights_for_assignments([a.pk for a in assignments], on=today) if assignments else {}
+    plans = {a.task.plan_id: a.task.plan for a in assignments}
+    lights = lights_for_assignments([a.pk for a in assignments], on=today, plans=plans) if assignments else {}
     specs = {a.pk: _this_period(a.task.plan, today) for a in assignments}
+    passed = {}
+    for a in assignments:
+        last = periods.due_window(a.task.plan, today).last_passed
+        if last is not None and last.start != specs[a.pk].start:
+            passed[a.pk] = last
+    starts = {s.start for s in specs.values()} | {s.start for s in passed.values()}
     reports = _latest_versions(
         ProgressReport.objects.for_user(user)
-        .filter(assignment_id__in=list(specs), period__start__in={s.start for s in specs.values()})
+        .filter(assignment_id__in=list(specs), period__start__in=starts)
         .select_related("period")
     )
     rows = [
@@ -162,6 +181,8 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
             assignment=a, light=lights.get(a.pk, Light("green")),
             this_period=PeriodStatus(specs[a.pk], reports.get((a.pk, specs[a.pk].start)), today),
             open_notices=a.open_notices,
+            last_period=PeriodStatus(passed[a.pk], reports.get((a.pk, passed[a.pk].start)), today)
+            if a.pk in passed else None,
         )
         for a in assignments
     ]
@@ -350,11 +371,11 @@ class MilestoneRow:
         return {"已达成": "done", "逾期未达成": "red", "即将到期": "yellow"}.get(self.status, "green")
 
 
-def milestone_rows(milestones, *, on: dt.date | None = None) -> list[MilestoneRow]:
+def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = True) -> list[MilestoneRow]:
     today = on or timezone.localdate()
     milestones = list(milestones)
     files: dict[int, list] = {}
-    if milestones:
+    if milestones and with_files:
         for f in MilestoneFile.objects.filter(milestone_id__in=[m.pk for m in milestones]):
             files.setdefault(f.milestone_id, []).append(f)
     return [
@@ -369,41 +390,53 @@ def milestone_rows(milestones, *, on: dt.date | None = None) -> list[MilestoneRo
 class TaskProgress:
     task_light: Light
     rows: list[dict]
-    recent_reports: list[ProgressReport]
-    summaries: list[LeadSummary]
+    summary: dict | None
     notices: list[SupervisionNotice]
     milestones: list[MilestoneRow]
     today: dt.date
 
 
 def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskProgress:
-    """What the task page adds: each unit's light and latest approved report,
-    recent reports, the lead unit's summaries, notices and milestones. Fixed
-    query count whatever the number of reports."""
+    """What the task page adds: each unit's light, latest approved report and
+    completion; the lead unit's summaries; notices; milestones with their
+    values. Two queries whatever the number of reports: the assignments with
+    every fact annotated (the latest lead summary rides along), and the
+    notices; the task's assignments, plan and milestones come prefetched."""
     today = on or timezone.localdate()
-    latest_approved = latest_approved_reports().for_user(user).filter(assignment=OuterRef("pk")).order_by(
-        "-period__start"
+    latest = latest_approved_reports().for_user(user).filter(assignment=OuterRef("pk")).order_by("-period__start")
+    live = AssignmentCompletion.objects.filter(assignment=OuterRef("pk"), state__in=LIVE_COMPLETION)
+    summary = LeadSummary.objects.for_user(user).filter(task=OuterRef("task")).order_by("-period__start")
+    milestones = list(task.milestones.all())
+    evaluated = evaluate(
+        Assignment.objects.filter(task=task), today, plans={task.plan_id: task.plan}, milestones=milestones,
+        extra={
+            "report_id": Subquery(latest.values("pk")[:1]),
+            "report_period": Subquery(latest.values("period__label")[:1]),
+            "report_percent": Subquery(latest.values("percent")[:1]),
+            "report_approved_at": Subquery(latest.values("approved_at")[:1]),
+            "completion_state": Subquery(live.values("state")[:1]),
+            "summary_text": Subquery(summary.values("text")[:1]),
+            "summary_period": Subquery(summary.values("period__label")[:1]),
+            "summary_author": Subquery(summary.values("author__full_name")[:1]),
+            "summary_at": Subquery(summary.values("updated_at")[:1]),
+        },
     )
-    assignments = list(
-        _with_completion(
-            Assignment.objects.filter(task=task).select_related("department", "via_group")
-            .annotate(latest_report_id=Subquery(latest_approved.values("pk")[:1]))
-        ).order_by("role", "department__position", "department__name")
-    )
-    lights = lights_for_assignments([a.pk for a in assignments], on=today) if assignments else {}
-    report_ids = [a.latest_report_id for a in assignments if a.latest_report_id]
-    latest = ProgressReport.objects.select_related("period").in_bulk(report_ids) if report_ids else {}
-    rows = [
-        {"assignment": a, "light": lights.get(a.pk, Light("green")), "report": latest.get(a.latest_report_id)}
-        for a in assignments
-    ]
-    recent = list(
-        ProgressReport.objects.for_user(user).filter(assignment__task=task)
-        .select_related("assignment__department", "period")
-        .order_by("-last_submitted_at", "-pk")[:10]
-    )
-    summaries = list(
-        LeadSummary.objects.for_user(user).filter(task=task).select_related("period", "author", "department")[:6]
+    facts = {row.pk: (row.values, light) for row, light in evaluated}
+    rows = []
+    for a in task.assignments.all():
+        values, light = facts.get(a.pk, ({}, Light("green")))
+        rows.append({
+            "assignment": a, "light": light,
+            "report": {"pk": values["report_id"], "period": values["report_period"],
+                       "percent": values["report_percent"], "approved_at": values["report_approved_at"]}
+            if values.get("report_id") else None,
+            "completion": AssignmentCompletion.State(values["completion_state"]).label
+            if values.get("completion_state") else "",
+        })
+    first = next(iter(facts.values()), ({}, None))[0]
+    latest_summary = (
+        {"text": first["summary_text"], "period": first["summary_period"], "author": first["summary_author"],
+         "at": first["summary_at"]} if first.get("summary_text") else None
     )
     notices = list(
         SupervisionNotice.objects.for_user(user).filter(assignment__task=task)
@@ -414,8 +447,8 @@ def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskPro
             [Light(r["light"].code, tuple(f"{r['assignment'].department.name}：{x}" for x in r["light"].reasons))
              for r in rows]
         ),
-        rows=rows, recent_reports=recent, summaries=summaries, notices=notices,
-        milestones=milestone_rows(task.milestones.all(), on=today), today=today,
+        rows=rows, summary=latest_summary, notices=notices,
+        milestones=milestone_rows(milestones, on=today, with_files=False), today=today,
     )
 
 

@@ -75,6 +75,15 @@ def periods_ensure(*, plan: Plan, through: dt.date | None = None) -> int:
     return len(new)
 
 
+def _period_row(plan: Plan, period: ReportingPeriod | dt.date) -> ReportingPeriod:
+    """Services take a period row or the date its period starts on (views know dates)."""
+    if isinstance(period, ReportingPeriod):
+        return period
+    if period > timezone.localdate():
+        raise ValidationError(f"{period.year}年{period.month}月起的报送周期尚未开始，不能提前填报。")
+    return period_ensure(plan=plan, start=period)
+
+
 def period_ensure(*, plan: Plan, start: dt.date) -> ReportingPeriod:
     """The row of the plan's period beginning on `start` (created if missing)."""
     spec = periods.period_for_start(plan, start)
@@ -178,7 +187,7 @@ def report_create(
     *,
     actor,
     assignment: Assignment,
-    period: ReportingPeriod,
+    period: ReportingPeriod | dt.date,
     progress: str,
     percent: int,
     problems: str = "",
@@ -188,6 +197,7 @@ def report_create(
 ) -> ProgressReport:
     """A unit's report for one period, as a draft (or submitted at once)."""
     _require(rules.can_write_report(actor, assignment), "只有本单位的填报员可以填报本任务的进展。")
+    period = _period_row(assignment.task.plan, period)
     if period.plan_id != assignment.task.plan_id:
         raise ValidationError("报送周期不属于该任务所在的实施方案。")
     if period.start > timezone.localdate():
@@ -386,9 +396,10 @@ def report_correct(*, actor, report: ProgressReport, reason: str) -> ProgressRep
 
 
 @transaction.atomic
-def lead_summary_save(*, actor, task: WorkItem, period: ReportingPeriod, text: str) -> LeadSummary:
+def lead_summary_save(*, actor, task: WorkItem, period: ReportingPeriod | dt.date, text: str) -> LeadSummary:
     """The lead unit's one consolidated summary of a task for a period (created or revised)."""
     _require(rules.can_write_summary(actor, task), "只有牵头单位可以撰写汇总情况。")
+    period = _period_row(task.plan, period)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "请填写汇总情况。"})

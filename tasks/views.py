@@ -4,6 +4,7 @@ from django_filters.views import FilterView
 from accounts.roles import READS_TASKS, Role
 from audit.selectors import changes_for
 from core.views import RoleRequiredMixin
+from progress.views import task_page_context
 
 from .filters import WorkItemFilter
 from .selectors import work_item_detail, work_items_for_user
@@ -33,4 +34,6 @@ class WorkItemDetailView(RoleRequiredMixin, DetailView):
         user = self.request.user
         if user.is_superuser or user.role == Role.COORDINATOR:
             context["history"] = changes_for(self.object)
+        # Progress (issue 3): lights, latest approved reports, summaries, notices, milestones.
+        context.update(task_page_context(user=user, task=self.object))
         return context

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("tasks/", include("tasks.urls")),
+    path("progress/", include("progress.urls")),
     path("notifications/", include("notifications.urls")),
     # Registry and filings; its /directory/ page is public (login_not_required).
     path("", include("institutions.urls")),

@@ -17,7 +17,8 @@ def _task_labels(page) -> set[str]:
 
 def test_officer_sees_exactly_own_units_tasks(plan_2020, login, live_server, screenshot_dir):
     UserFactory(username="demo-officer", role="officer", department__name="区人力社保局")
-    page = login("demo-officer")
+    page = login("demo-officer")  # officers land on 我的任务 (issue 3); the list is one click away
+    page.goto(f"{live_server.url}/tasks/")
     assert "任务清单" in page.title()
     labels = _task_labels(page)
     # 保障措施（一）and（三）list 区人力社保局 too; numbered tasks must be exactly its own.

@@ -218,6 +218,7 @@ DEMO_ACCOUNTS = False
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 # Each app adds a builder that extends the demo story; run in this order.
 DEMO_DATA_BUILDERS: list[str] = [
+    "progress.demo.build",  # reporting since 2020-07: reports in every state, notices, completions
     "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
 ]
 AXES_VERBOSE = False

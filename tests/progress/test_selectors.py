@@ -1,0 +1,46 @@
+"""What the pages read: the unit's 我的任务 and the reports that count."""
+import datetime as dt
+
+import pytest
+
+from progress import selectors, services
+from tests.factories import ProgressReportFactory
+
+from .conftest import approved_report, at, period
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def test_early_in_a_month_the_missed_last_period_is_still_owed(world):
+    approved_report(world.lead_a, 2026, 10, approved_on=D(2026, 10, 20))
+    mine = selectors.my_tasks(user=world.officer, on=D(2026, 12, 2))
+    owed = [(row.assignment.pk, status.spec.label, status.text) for row, status in mine.due]
+    # November (due 11-25) was never reported: listed first, then December.
+    assert owed == [(world.lead_a.pk, "2026年11月", "逾期未报"), (world.lead_a.pk, "2026年12月", "未填报")]
+    assert mine.rows[0].light.code == "red"
+
+
+def test_due_list_drops_what_was_submitted(world):
+    approved_report(world.lead_a, 2026, 10, approved_on=D(2026, 10, 20))
+    ProgressReportFactory(assignment=world.lead_a, period=period(world.plan, 2026, 11), state="submitted",
+                          submitted_at=at(D(2026, 11, 20)))
+    mine = selectors.my_tasks(user=world.officer, on=D(2026, 11, 22))
+    assert mine.due == []
+    assert mine.rows[0].this_period.text == "待审核"
+
+
+def test_returned_reports_lead_the_page(world):
+    p = period(world.plan, 2026, 11)
+    report = services.report_create(actor=world.officer, assignment=world.lead_a, period=p,
+                                    progress="x", percent=10, submit=True)
+    services.report_return(actor=world.leader, report=report, reason="请补充。")
+    mine = selectors.my_tasks(user=world.officer)
+    assert [r.pk for r in mine.returned] == [report.pk]
+    assert mine.rows[0].returned
+
+
+def test_other_units_reports_stay_out_of_my_tasks(world):
+    ProgressReportFactory(assignment=world.other_a, period=period(world.plan, 2026, 11), state="returned")
+    assert selectors.my_tasks(user=world.officer).returned == []
+    assert len(selectors.my_tasks(user=world.other_officer).returned) == 1
