@@ -40,11 +40,12 @@ def _queries(client, url):
 @pytest.mark.parametrize("role", ["viewer", "officer"])
 def test_task_list_queries_do_not_grow(users, client, plan_2020, role, django_assert_max_num_queries):
     client.force_login(users[role])
+    client.get(reverse("tasks:list"))  # the session's first request also records the signed-in browser
     small = _queries(client, reverse("tasks:list"))
     _grow(plan_2020, 1500)
     large = _queries(client, reverse("tasks:list") + "?page=2")
     assert small == large
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("tasks:list"))
 
 
