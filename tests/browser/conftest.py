@@ -58,3 +58,13 @@ def screenshot_dir():
     path = os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def page(page):
+    """Every browser test also proves the pages obey the Content Security Policy:
+    a refused inline script or style fails the test that met it."""
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    yield page
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
