@@ -2,6 +2,7 @@
 messages; anyone else's message is a 404 (core.scoping)."""
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -14,7 +15,8 @@ from .rules import SECTIONS, digest_lines
 def _back(request, default: str):
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
+        # Not redirect(target): a `next` without "/" or "." would be taken for a view name (NoReverseMatch, a 500).
+        return HttpResponseRedirect(target)
     return redirect(default)
 
 

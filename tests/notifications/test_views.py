@@ -138,3 +138,10 @@ def test_every_role_has_an_inbox(client):
         user = UserFactory(role=role, department=None)
         client.force_login(user)
         assert client.get(reverse("notifications:inbox")).status_code == 200, role
+
+
+def test_a_next_that_looks_like_a_view_name_is_just_a_relative_address(client, alice):
+    inbox_notify(user=alice, title="一")
+    client.force_login(alice)
+    response = client.post(reverse("notifications:mark-all-read"), {"next": "inbox"})
+    assert response.status_code == 302 and response.url == "inbox"
