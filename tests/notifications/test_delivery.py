@@ -17,7 +17,6 @@ from tests.factories import (
     ProgressReportFactory,
     ReportingPeriodFactory,
     SupervisionNoticeFactory,
-    UserFactory,
 )
 
 D = dt.date
