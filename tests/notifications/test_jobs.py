@@ -274,8 +274,9 @@ def test_the_embedded_filesystem_broker_runs_the_daily_job_with_a_real_worker(tm
 
     world = make_world()
     folders = {"data_folder_in": str(tmp_path / "queue"), "data_folder_out": str(tmp_path / "queue"),
-               "processed_folder": str(tmp_path / "processed"), "store_processed": False}
-    for folder in ("queue", "processed"):
+               "processed_folder": str(tmp_path / "processed"), "control_folder": str(tmp_path / "control"),
+               "store_processed": False}
+    for folder in ("queue", "processed", "control"):
         (tmp_path / folder).mkdir()
     saved = app.conf.broker_transport_options
     try:
