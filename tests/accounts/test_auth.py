@@ -91,3 +91,9 @@ def test_inactive_user_cannot_sign_in(users, client):
     user = UserFactory(username="gone", is_active=False)
     response = _login(client, user.username)
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_an_absurdly_long_username_is_refused_cleanly(users, client):
+    response = _login(client, "长" * 5000, "wrong-password")
+    assert response.status_code == 200
+    assert AccessFailureLog.objects.get().username == "长" * 150
