@@ -218,10 +218,12 @@ LOGGING = {
 # Embedded default only: demo accounts and data (production sets DEMO_ACCOUNTS = False).
 DEMO_ACCOUNTS = False
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
-# Each app adds a builder that extends the demo story; run in this order.
+# Each app adds a builder that extends the demo story; they run in this order.
 DEMO_DATA_BUILDERS: list[str] = [
     "progress.demo.build",  # reporting since 2020-07: reports in every state, notices, completions
     "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
+    "reports.demo.build",  # one finished big export for demo-viewer
+    "notifications.demo.build",  # today's digests over all of the above: keep last
 ]
 AXES_VERBOSE = False
 
@@ -301,8 +303,6 @@ CELERY_BEAT_SCHEDULE.update({
         "schedule": crontab(hour=15, minute=0),  # the job itself skips days off (调休 aware)
     },
 })
-# Demo inboxes: today's digest, built after the progress and institutions demo data (keep last).
-DEMO_DATA_BUILDERS = [*DEMO_DATA_BUILDERS, "notifications.demo.build"]
 # --- end notifications ---
 
 # --- dashboards and reports (issue 5) ---
@@ -311,7 +311,4 @@ DEMO_DATA_BUILDERS = [*DEMO_DATA_BUILDERS, "notifications.demo.build"]
 REPORTS_DASHBOARD_CACHE_SECONDS = env.int("REPORTS_DASHBOARD_CACHE_SECONDS", default=600)
 # On-time report rate: the reports due in the last N months before the as-of date.
 REPORTS_ON_TIME_MONTHS = env.int("REPORTS_ON_TIME_MONTHS", default=12)
-# One finished export for demo-viewer, before the notifications demo (which stays last).
-DEMO_DATA_BUILDERS = [b for b in DEMO_DATA_BUILDERS if not b.startswith("notifications.")] + [
-    "reports.demo.build", *(b for b in DEMO_DATA_BUILDERS if b.startswith("notifications."))]
 # --- end dashboards and reports ---
