@@ -153,7 +153,33 @@ def validate_upload(
             "文件“%(name)s”的扩展名与内容（%(label)s）不符，已拒收。", code="upload_mismatch",
             params={"name": display, "label": kind.label},
         )
+    if kind in (DOCX, XLSX) and _zip_bomb(upload):
+        raise ValidationError(
+            "文件“%(name)s”解压后体积异常（疑似压缩炸弹），已拒收。", code="upload_bomb", params={"name": display},
+        )
     return kind
+
+
+def _zip_bomb(upload) -> bool:
+    """A .docx/.xlsx that would inflate far beyond its size, or whose declared
+    sizes its compressed data contradicts (a bomb hiding its size). The portal
+    never unpacks evidence, but reviewers open it in Excel or Word: refuse it
+    with the limits the spreadsheet imports use (core.xlsx)."""
+    from .xlsx import MAX_RATIO, MAX_UNPACKED_BYTES
+
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+    finally:
+        upload.seek(0)
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    # Deflate never grows data by more than a fraction of a percent.
+    hides_size = any(m.compress_size > m.file_size + m.file_size // 100 + 1024 for m in members)
+    return hides_size or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO
 
 
 def generated_name(folder: str, kind: FileKind) -> str:
