@@ -177,7 +177,7 @@ class ReportCreateView(RoleRequiredMixin, TemplateView):
             raise PermissionDenied("只有本单位的填报员可以填报本任务的进展。")
         try:
             start = dt.date(self.kwargs["year"], self.kwargs["month"], 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year or month past C's int in the URL
             raise Http404("报送周期不存在。") from None
         self.spec = periods.period_for_start(self.assignment.task.plan, start)
         if self.spec is None or self.spec.start > timezone.localdate():
