@@ -84,6 +84,8 @@ def parse_period(text: str) -> dt.date | None:
     year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12:
         raise ValidationError("报送周期的月份应在 1–12 之间。")
+    if year < dt.MINYEAR:  # "0000-01": no such year (dt.date would raise ValueError, a 500)
+        raise ValidationError("报送周期的年份无效。")
     return dt.date(year, month, 1)
 
 
