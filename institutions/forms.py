@@ -48,7 +48,8 @@ class RegistrationForm(forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
     public_phone = forms.CharField(label="对外咨询电话", max_length=30, required=False)
-    capacity = forms.IntegerField(label="托位数", min_value=0, initial=0)
+    # The roster import's bound too (resources.CapacityWidget); unbounded, a huge number reached the database (a 500).
+    capacity = forms.IntegerField(label="托位数", min_value=0, max_value=100_000, initial=0)
     service_types = forms.MultipleChoiceField(label="服务类型", choices=ServiceType.choices, required=False,
                                               widget=forms.CheckboxSelectMultiple)
     serves_meals = forms.BooleanField(label="提供膳食", required=False)
@@ -130,7 +131,10 @@ class FilingClassForm(forms.Form):
     caregivers = forms.IntegerField(label="保育人员数", min_value=0, max_value=100)
 
 
-FilingClassFormSet = forms.formset_factory(FilingClassForm, extra=1, can_delete=True, max_num=30, validate_max=True)
+# absolute_max: a posted TOTAL_FORMS of 1,000 must not build (and render) 1,000 forms; 30 is the most there can be.
+FilingClassFormSet = forms.formset_factory(
+    FilingClassForm, extra=1, can_delete=True, max_num=30, validate_max=True, absolute_max=30
+)
 
 
 def classes_initial(filing: Filing) -> list[dict]:
