@@ -1,0 +1,10 @@
+"""Prints the access walk's size and its unexpected-200 count at the end of the run."""
+from . import STATS
+
+
+def pytest_terminal_summary(terminalreporter):
+    for kind, s in STATS.items():
+        terminalreporter.write_line(
+            f"access walk {kind}: {s['urls']} URLs, {s['rows']} rows × {s['roles']} roles = {s['cells']} cells; "
+            f"{s['unexpected_200']} unexpected 200s; {s['mismatches']} cells differ from the table"
+        )
