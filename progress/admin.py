@@ -25,26 +25,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class TransitionInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(ReadOnlyInline):
     model = ReportTransition
     fields = ["at", "actor", "from_state", "to_state", "comment"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class FileInline(admin.TabularInline):
+class FileInline(ReadOnlyInline):
     model = ReportFile
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportingPeriod)
