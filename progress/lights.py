@@ -18,7 +18,7 @@ A task is the worst of its assignments, a unit the worst of its own
 
 `light_for(assignment=… | task=… | department=…, on=D)` is the one selector;
 `lights_for_assignments` / `lights_for_tasks` answer many at once. Every call
-costs the same fixed number of queries (at most 3) however many reports exist.
+costs the same fixed number of queries (at most 4) however many reports exist.
 """
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import periods
@@ -111,12 +110,6 @@ def _plans_for(assignments: QuerySet) -> dict[int, object]:
     return {p.pk: p for p in Plan.objects.filter(pk__in=assignments.values("task__plan_id"))}
 
 
-def _by_plan(windows: dict, pick) -> Cast:
-    """A per-plan date as an SQL expression (CAST: PostgreSQL types an all-NULL CASE as text)."""
-    whens = [When(task__plan_id=plan_id, then=Value(pick(w), output_field=DateField())) for plan_id, w in windows.items()]
-    return Cast(Case(*whens, default=Value(None, output_field=DateField()), output_field=DateField()), DateField())
-
-
 def evaluate(
     assignments: QuerySet,
     on: dt.date,
@@ -127,9 +120,9 @@ def evaluate(
 ) -> list[tuple[_Row, Light]]:
     """Lights of every assignment in the queryset at date `on`.
 
-    One query for the assignments with every rule's fact annotated (the last
-    report step, acceptance, the approved and submitted reports of the two
-    periods that matter, overdue notices), plus one for the plans and one for
+    One query for the assignments with most rules' facts annotated (the last
+    report step, acceptance, overdue notices), one for the reports of the two
+    periods that matter (`_period_reports`), plus one for the plans and one for
     the milestones unless the caller already holds them (`plans`: id → Plan,
     `milestones`: Milestone objects of these assignments' tasks). `extra`
     annotations ride along in each row's `values` for the caller."""
@@ -150,18 +143,11 @@ def evaluate(
         issued_at__lt=end, reply_due__lt=on, **mine,
     ).order_by()
     annotated = assignments.annotate(
-        _last_start=_by_plan(windows, lambda w: w.last_passed.start if w.last_passed else None),
-        _current_start=_by_plan(windows, lambda w: w.current.start),
-    ).annotate(
         _last_step=Subquery(
             ReportTransition.objects.filter(at__lt=end, **mine).order_by("-at", "-id").values("to_state")[:1]
         ),
         _done=Exists(AssignmentCompletion.objects.filter(
             state=AssignmentCompletion.State.ACCEPTED, decided_at__lt=end, **mine)),
-        _approved_last=Exists(ProgressReport.objects.filter(
-            period__start=OuterRef("_last_start"), approved_at__lt=end, **mine)),
-        _submitted_current=Exists(ProgressReport.objects.filter(
-            period__start=OuterRef("_current_start"), submitted_at__lt=end, **mine)),
         _overdue_notices=Subquery(overdue.values("assignment").annotate(n=Count("pk")).values("n")[:1]),
         _overdue_due=Subquery(overdue.order_by("reply_due").values("reply_due")[:1]),
         **(extra or {}),
@@ -169,7 +155,7 @@ def evaluate(
     rows = []
     for v in annotated.values(
         "pk", "task_id", "department_id", "department__name", "task__number", "task__kind", "task__plan_id",
-        "_last_step", "_done", "_approved_last", "_submitted_current", "_overdue_notices", "_overdue_due",
+        "_last_step", "_done", "_overdue_notices", "_overdue_due",
         *(extra or {}),
     ):
         label = f"任务{v['task__number']}" if v["task__kind"] == 1 else f"保障措施{v['task__number']}"
@@ -177,6 +163,7 @@ def evaluate(
                          v["task__plan_id"], v))
     if not rows:
         return []
+    approved_last, submitted_current = _period_reports(assignments, windows, end)
 
     soon_until = on + dt.timedelta(days=limits["MILESTONE_DUE_SOON_DAYS"])
     task_ids = {r.task_id for r in rows}
@@ -208,13 +195,13 @@ def evaluate(
                 when = "今日" if m.due_date == on else f"将于{cn_date(m.due_date)}"
                 yellow.append(f"节点目标“{m.title}”{when}到期")
         passed = window.last_passed
-        if passed and not v["_approved_last"]:
+        if passed and (row.pk, passed.start) not in approved_last:
             red.append(f"{passed.label}进展（{cn_date(passed.due_date)}截止）尚无审核通过的报告")
         if v["_overdue_notices"]:
             red.append(f"{v['_overdue_notices']}件督办单已过答复期限（{cn_date(v['_overdue_due'])}）未答复")
         current = window.current
         days_left = (current.due_date - on).days
-        if 0 <= days_left <= limits["REPORT_DUE_SOON_DAYS"] and not v["_submitted_current"]:
+        if 0 <= days_left <= limits["REPORT_DUE_SOON_DAYS"] and (row.pk, current.start) not in submitted_current:
             when = "今日" if days_left == 0 else f"{days_left}天后（{cn_date(current.due_date)}）"
             yellow.append(f"{current.label}进展{when}截止，尚未提交")
         if v["_last_step"] == "returned":
@@ -226,6 +213,31 @@ def evaluate(
         else:
             results.append((row, Light(GREEN)))
     return results
+
+
+def _period_reports(assignments: QuerySet, windows: dict, end: dt.datetime) -> tuple[set, set]:
+    """(assignment id, period start) pairs with an approved report of the last
+    passed period and with a submitted report of the current one, before `end`.
+
+    One query through the reports' period index: only the reports of the (at
+    most two per plan) periods that matter are read, never the whole history."""
+    from .models import ProgressReport
+
+    wanted = {(plan_id, w.current.start) for plan_id, w in windows.items()}
+    wanted |= {(plan_id, w.last_passed.start) for plan_id, w in windows.items() if w.last_passed}
+    period_filter = Q()
+    for plan_id, start in wanted:
+        period_filter |= Q(period__plan_id=plan_id, period__start=start)
+    approved, submitted = set(), set()
+    reports = ProgressReport.objects.filter(
+        period_filter, Q(approved_at__lt=end) | Q(submitted_at__lt=end), assignment__in=assignments.values("pk"),
+    ).values_list("assignment_id", "period__start", "approved_at", "submitted_at")
+    for assignment_id, start, approved_at, submitted_at in reports.order_by():
+        if approved_at is not None and approved_at < end:
+            approved.add((assignment_id, start))
+        if submitted_at is not None and submitted_at < end:
+            submitted.add((assignment_id, start))
+    return approved, submitted
 
 
 def _today(on: dt.date | None) -> dt.date:

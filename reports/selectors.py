@@ -8,7 +8,7 @@ Each function costs a fixed number of queries whatever the number of plans,
 assignments or reports (tests pin the page totals). The per-assignment facts
 (`assignment_facts`) are the one building block every page and sheet shares:
 
-- the light (progress.lights, 5 queries for any number of assignments);
+- the light (progress.lights, 4 queries for any number of assignments);
 - this period: is the current period's report submitted / approved by D;
 - overdue: the latest period whose due date has passed has no approved report;
 - on-time rate over the last ON_TIME_MONTHS months of due dates: periods whose
@@ -181,7 +181,7 @@ def _plan_stub(values: dict, prefix: str):
 def assignment_facts(*, user, assignments: QuerySet, on: dt.date) -> list[Facts]:
     """Facts of every assignment in `assignments` (already scoped) at D.
 
-    Nine queries for any number of assignments: the rows, five for the
+    Eight queries for any number of assignments: the rows, four for the
     lights, accepted completions, this period's reports, the on-time window."""
     end = day_end(on)
     rows = list(
@@ -194,7 +194,7 @@ def assignment_facts(*, user, assignments: QuerySet, on: dt.date) -> list[Facts]
     )
     if not rows:
         return []
-    lights = lights_for_assignments(assignments, on=on)  # queries 2–6
+    lights = lights_for_assignments(assignments, on=on)  # queries 2–5
     calendars: dict[int, PlanCalendar | None] = {}
     facts: list[Facts] = []
     for v in rows:
@@ -212,7 +212,7 @@ def assignment_facts(*, user, assignments: QuerySet, on: dt.date) -> list[Facts]
     by_pk = {f.pk: f for f in facts}
     scope = assignments.values("pk")
 
-    for assignment_id, decided_at in AssignmentCompletion.objects.filter(  # query 7
+    for assignment_id, decided_at in AssignmentCompletion.objects.filter(  # query 6
         assignment__in=scope, state=AssignmentCompletion.State.ACCEPTED, decided_at__lt=end
     ).values_list("assignment_id", "decided_at"):
         fact = by_pk.get(assignment_id)
@@ -227,7 +227,7 @@ def assignment_facts(*, user, assignments: QuerySet, on: dt.date) -> list[Facts]
             if cal.last_passed:
                 starts.add(cal.last_passed.start)
     if starts:
-        for rep in ProgressReport.objects.for_user(user).filter(  # query 8
+        for rep in ProgressReport.objects.for_user(user).filter(  # query 7
             assignment__in=scope, period__start__in=starts
         ).values("assignment_id", "period__start", "submitted_at", "approved_at"):
             fact = by_pk.get(rep["assignment_id"])
@@ -248,7 +248,7 @@ def assignment_facts(*, user, assignments: QuerySet, on: dt.date) -> list[Facts]
             fact.expected = sum(
                 1 for s in fact.calendar.due if fact.done_on is None or s.due_date < fact.done_on
             )
-    for row in (  # query 9
+    for row in (  # query 8
         ProgressReport.objects.for_user(user)
         .filter(assignment__in=scope, approved_at__lt=end, period__due_date__gte=window_start(on),
                 period__due_date__lt=on)

@@ -191,9 +191,9 @@ def test_thresholds_are_settings(quiet):
 def test_query_count_is_fixed(quiet, django_assert_num_queries):
     for month in range(1, 10):
         approve_everything(quiet, 2026, month, on=D(2026, month, 20))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         lights_for_tasks([quiet.task.pk, quiet.second.pk], on=D(2026, 11, 26))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         lights_for_assignments([quiet.lead_a.pk, quiet.other_a.pk, quiet.second_a.pk], on=D(2026, 11, 26))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         light_for(department=quiet.other, on=D(2026, 11, 26))
