@@ -11,8 +11,13 @@ from django.utils import timezone
 from .models import User, UserSession
 
 TRACKED_KEY = "_tracked_session"
+RENEWED_KEY = "_renewed_at"
 # Refresh "last seen" at most this often: one write per session per interval.
 TOUCH_EVERY = dt.timedelta(minutes=5)
+
+
+def _older_than(stamp: str | None, now: dt.datetime, interval: dt.timedelta) -> bool:
+    return not stamp or now - dt.datetime.fromisoformat(stamp) >= interval
 
 
 def _store(session_key: str | None = None):
@@ -20,14 +25,19 @@ def _store(session_key: str | None = None):
 
 
 def session_touch(*, request) -> None:
-    """Record or refresh the current browser session of a signed-in user."""
+    """Renew the idle timeout and record the browser session of a signed-in user.
+
+    Storing the renewal time marks the session modified, so SessionMiddleware
+    saves it with a new expiry (SESSION_COOKIE_AGE from now)."""
     session = request.session
     now = timezone.now()
     if session.session_key is None:
         session.save()
+    if _older_than(session.get(RENEWED_KEY), now, dt.timedelta(seconds=settings.SESSION_RENEW_SECONDS)):
+        session[RENEWED_KEY] = now.isoformat()
     # The key changes on sign-in and password change (cycle_key): track the new one.
     tracked_key, _, seen = session.get(TRACKED_KEY, "").partition("|")
-    if tracked_key == session.session_key and seen and now - dt.datetime.fromisoformat(seen) < TOUCH_EVERY:
+    if tracked_key == session.session_key and not _older_than(seen, now, TOUCH_EVERY):
         return
     UserSession.objects.update_or_create(
         session_key=session.session_key,

@@ -1,6 +1,10 @@
 """A user sees their signed-in browsers and can end the others."""
+import datetime as dt
+
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from django.urls import reverse
 
 from accounts.models import UserSession
@@ -51,3 +55,45 @@ def test_users_never_see_each_others_sessions(users):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("accounts:sessions"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# ---- idle timeout (SESSION_COOKIE_AGE, renewed at most every SESSION_RENEW_SECONDS;
+# expiry itself: tests/accounts/test_auth.py::test_idle_session_expires)
+
+
+def _session_of(browser):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=browser.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_activity_after_the_renewal_interval_renews_the_timeout(users):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.sessions import RENEWED_KEY
+
+    browser = _sign_in(users["officer"].username, "Office-PC")
+    row = _session_of(browser)
+    store = SessionStore(session_key=row.session_key)
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.SESSION_RENEW_SECONDS + 1)
+    store[RENEWED_KEY] = long_ago.isoformat()
+    store.save()
+    # 25 idle minutes: five are left.
+    row.__class__.objects.filter(pk=row.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+
+    assert browser.get(reverse("tasks:list")).status_code == 200
+    left = _session_of(browser).expire_date - timezone.now()
+    assert dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < left <= dt.timedelta(
+        seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_a_page_inside_the_renewal_interval_writes_no_session(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = _sign_in(users["officer"].username, "Office-PC")
+    before = _session_of(browser).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get(reverse("tasks:list")).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert _session_of(browser).expire_date == before
