@@ -299,12 +299,14 @@ def _file_rows():
 
 
 def report_for_user(*, user, pk: int) -> ProgressReport:
+    # The people and the superseded version come by primary key in small queries
+    # of their own: one join more each made PostgreSQL spend ~13 ms planning
+    # (11 relations) to run a 0.7 ms query.
     return get_object_or_404(
         ProgressReport.objects.for_user(user).select_related(
             "assignment__task__plan", "assignment__task__lead_unit", "assignment__department", "period",
-            "created_by", "submitted_by", "reviewed_by", "supersedes",
         ).prefetch_related(
-            "files",
+            "created_by", "submitted_by", "reviewed_by", "supersedes", "files",
             Prefetch("transitions", queryset=ReportTransition.objects.select_related("actor").order_by("at", "id")),
         ),
         pk=pk,

@@ -26,12 +26,13 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "Load-test-pass-2026")
 def signed_in_session(user: User) -> str:
     """A ready session, as the login view would leave it: the load measures the
     portal's pages, not PBKDF2 (a sign-in costs ~0.4 s of CPU by design)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
