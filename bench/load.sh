@@ -38,6 +38,11 @@ key=$(python3 -c "import json; print(json.load(open('bench/results/load-users.js
 status=$(curl -s -o /dev/null -w "%{http_code}" -b "sessionid=${key}" "http://127.0.0.1:${PORT}/progress/my/")
 [ "$status" = 200 ] || { echo "prepared session does not work (HTTP $status)" >&2; exit 1; }
 
+# Warm-up, not reported: a portal in service has imported its modules, compiled its
+# templates and opened its database connections long before anyone measures it.
+.venv-bench/bin/locust -f bench/load/locustfile.py --headless --only-summary -u 10 -r 10 -t "${WARMUP:-15s}" \
+  --host "http://127.0.0.1:${PORT}" >"bench/results/load-warmup.log" 2>&1 || true
+
 for users in 10 50; do
   .venv-bench/bin/locust -f bench/load/locustfile.py --headless --only-summary \
     -u "$users" -r "$users" -t "$DURATION" --host "http://127.0.0.1:${PORT}" \
