@@ -87,6 +87,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with <select> written in Python (core/forms_renderer.py).
+FORM_RENDERER = "core.forms_renderer.PortalFormRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
