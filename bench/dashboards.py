@@ -68,9 +68,9 @@ def application_for_bench():
 
     django.setup()
     register_report_admin()
-    from django.core.wsgi import get_wsgi_application
+    from yuzhong_care.wsgi import application
 
-    return get_wsgi_application()
+    return application
 
 
 def start_server(port: int) -> subprocess.Popen:
