@@ -73,21 +73,33 @@ def scope_key(user) -> tuple:
     return (user.pk if user.is_superuser else None, user.role, user.department_id)
 
 
+def _store():
+    return caches[getattr(settings, "REPORTS_CACHE_ALIAS", "default")]
+
+
+def _key(user, name: str, parts: tuple) -> str:
+    raw = repr((name, parts, scope_key(user), get_language(), code_version(), data_version()))
+    return "reports:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def fragment(user, name: str, parts: tuple, render: Callable[[], str]) -> str:
     """The rendered body of a dashboard, from the cache when the data has not
     changed since it was rendered."""
     seconds = cache_seconds()
     if seconds <= 0:
         return mark_safe(render())
-    raw = repr((name, parts, scope_key(user), get_language(), code_version(), data_version()))
-    key = "reports:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-    cache = caches[getattr(settings, "REPORTS_CACHE_ALIAS", "default")]
-    html = cache.get(key)
+    key = _key(user, name, parts)
+    html = _store().get(key)
     if html is None:
         html = render()
-        cache.set(key, html, seconds)
+        _store().set(key, html, seconds)
     return mark_safe(html)
 
 
+def fragment_missing(user, name: str, parts: tuple) -> bool:
+    """Whether fragment() would have to render (no copy for the current data)."""
+    return cache_seconds() > 0 and _store().get(_key(user, name, parts)) is None
+
+
 def clear() -> None:
-    caches[getattr(settings, "REPORTS_CACHE_ALIAS", "default")].clear()
+    _store().clear()

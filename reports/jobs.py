@@ -8,3 +8,11 @@ def export_report_history(job_id: int) -> None:
     from .services import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+@shared_task(name="reports.warm_dashboards", ignore_result=True)
+def warm_dashboards() -> int:
+    """Every minute (beat): the district overview, rendered again after a change."""
+    from .warm import dashboards_warm
+
+    return dashboards_warm()

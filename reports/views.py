@@ -72,11 +72,17 @@ class DistrictOverviewView(DashboardMixin, TemplateView):
         on = form.as_of()
         plan = form.value("plan")
         plan_id = plan.pk if plan else None
-        context.update(form=form, on=on, body=fragment(
-            user, "district", (on, plan_id),
-            lambda: render_to_string("reports/_district_body.html", district_context(user, on, plan_id)),
-        ))
+        context.update(form=form, on=on, body=district_body(user, on, plan_id))
         return context
+
+
+def district_body(user, on, plan_id) -> str:
+    """The overview's body, from the cache unless the data changed since it was
+    rendered (reports/cache.py); reports.warm renders it ahead of the readers."""
+    return fragment(
+        user, "district", (on, plan_id),
+        lambda: render_to_string("reports/_district_body.html", district_context(user, on, plan_id)),
+    )
 
 
 def district_context(user, on, plan_id) -> dict:

@@ -2,6 +2,7 @@
 → 403, another unit → 404), the fixed query count at two data sizes, and
 figures that are never stale."""
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -131,11 +132,14 @@ def test_an_approval_shows_on_the_next_page_load(client, world):
     client.force_login(world.viewer)
     assert "完成 50%" not in client.get(url).content.decode()
     assert "完成 50%" not in client.get(url).content.decode()  # served from the cache
+    overview_before = client.get(reverse("reports:district")).content.decode()
     report_approve(actor=world.leader, report=r)
     html = client.get(url).content.decode()
     assert "2026年2月</strong> 完成 50%" in html
     overview = client.get(reverse("reports:district")).content.decode()
-    assert overview.count("2026年2月") >= 0  # renders after the change as well
+    on_time = re.compile(r"近12个月：(\d+) / (\d+) 期")
+    before, after = on_time.search(overview_before).groups(), on_time.search(overview).groups()
+    assert int(after[0]) == int(before[0]) + 1 and after[1] == before[1]  # the overview counts it too
 
 
 def test_a_notice_answered_shows_on_the_next_load(client, world):

@@ -317,4 +317,10 @@ CELERY_BEAT_SCHEDULE.update({
 REPORTS_DASHBOARD_CACHE_SECONDS = env.int("REPORTS_DASHBOARD_CACHE_SECONDS", default=600)
 # On-time report rate: the reports due in the last N months before the as-of date.
 REPORTS_ON_TIME_MONTHS = env.int("REPORTS_ON_TIME_MONTHS", default=12)
+# The district overview is rendered again within a minute of a change (reports/warm.py).
+CELERY_BEAT_SCHEDULE["reports-warm-dashboards"] = {"task": "reports.warm_dashboards", "schedule": 60.0}
+# Dashboard fragments live in this cache. Embedded: each process its own memory.
+# Production shares one (CACHE_URL, Redis) between the web workers and the Celery
+# worker that renders ahead (settings/production.py).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- end dashboards and reports ---

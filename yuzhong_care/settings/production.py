@@ -1,5 +1,7 @@
 """Production: configured by the environment only. Refuses to start without
 its secrets rather than falling back to something unsafe."""
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -17,6 +19,11 @@ DEMO_ACCOUNTS = False
 # (PostgreSQL forks a backend); health checks drop a connection the server closed.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# One cache for every process (reports/warm.py renders dashboards in the Celery
+# worker for the web workers): Redis database 1 beside the broker's unless set.
+_redis = env("REDIS_URL", default="")
+if env("CACHE_URL", default="") or _redis:
+    CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or re.sub(r"/\d*$", "", _redis) + "/1")}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
