@@ -11,10 +11,11 @@ capacity), counted for institutions filed as of the day.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from .models import Institution
@@ -26,37 +27,54 @@ def _day(as_of: dt.date | None) -> dt.date:
     return as_of or timezone.localdate()
 
 
+@dataclass(frozen=True)
+class Figures:
+    registered: int
+    filed: int
+    demonstration: int
+    filed_capacity: int
+
+
+def figures(as_of: dt.date | None = None) -> Figures:
+    """The registry's counts at the day, in one pass over the table."""
+    day = _day(as_of)
+    filed = Q(filed_on__lte=day)
+    row = Institution.objects.registered_as_of(day).aggregate(
+        registered=Count("pk"),
+        filed=Count("pk", filter=filed),
+        demonstration=Count("pk", filter=Q(is_demonstration=True, demonstration_on__lte=day)),
+        filed_capacity=Sum("capacity", filter=filed),
+    )
+    return Figures(row["registered"], row["filed"], row["demonstration"], int(row["filed_capacity"] or 0))
+
+
 def registered_count(as_of: dt.date | None = None) -> int:
-    return Institution.objects.registered_as_of(_day(as_of)).count()
+    return figures(as_of).registered
 
 
 def filed_count(as_of: dt.date | None = None) -> int:
-    return Institution.objects.filed_as_of(_day(as_of)).count()
+    return figures(as_of).filed
+
+
+def completion_rate_of(counts: Figures) -> Decimal:
+    """Percent of registered institutions that are filed, e.g. Decimal("87.50");
+    0.00 when nothing is registered."""
+    if not counts.registered:
+        return Decimal("0.00")
+    return (Decimal(counts.filed) * 100 / counts.registered).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
 def filing_completion_rate(as_of: dt.date | None = None) -> Decimal:
-    """Percent of registered institutions that are filed, e.g. Decimal("87.50");
-    0.00 when nothing is registered."""
-    day = _day(as_of)
-    registered = registered_count(day)
-    if not registered:
-        return Decimal("0.00")
-    return (Decimal(filed_count(day)) * 100 / registered).quantize(TWO_PLACES, ROUND_HALF_UP)
+    return completion_rate_of(figures(as_of))
 
 
 def demonstration_count(as_of: dt.date | None = None) -> int:
     """示范性 institutions recognised on or before the day and not cancelled by then."""
-    day = _day(as_of)
-    return (
-        Institution.objects.registered_as_of(day)
-        .filter(is_demonstration=True, demonstration_on__lte=day)
-        .count()
-    )
+    return figures(as_of).demonstration
 
 
 def filed_capacity(as_of: dt.date | None = None) -> int:
-    total = Institution.objects.filed_as_of(_day(as_of)).aggregate(total=Sum("capacity"))["total"]
-    return int(total or 0)
+    return figures(as_of).filed_capacity
 
 
 def population() -> int:
@@ -67,9 +85,13 @@ def places_per_thousand_target() -> Decimal:
     return Decimal(str(settings.PORTAL_PLACES_PER_THOUSAND_TARGET))
 
 
-def places_per_thousand(as_of: dt.date | None = None) -> Decimal:
+def per_thousand_of(capacity: int) -> Decimal:
     """Filed 托位数 per 1,000 residents (district population: PORTAL_POPULATION)."""
     people = population()
     if people <= 0:
         return Decimal("0.00")
-    return (Decimal(filed_capacity(as_of)) * 1000 / people).quantize(TWO_PLACES, ROUND_HALF_UP)
+    return (Decimal(capacity) * 1000 / people).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def places_per_thousand(as_of: dt.date | None = None) -> Decimal:
+    return per_thousand_of(filed_capacity(as_of))

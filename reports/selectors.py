@@ -492,10 +492,11 @@ def institution_indicators(*, on: dt.date) -> InstitutionIndicators:
     place they are computed)."""
     from institutions import indicators
 
+    counts = indicators.figures(on)
     return InstitutionIndicators(
-        registered=indicators.registered_count(on), filed=indicators.filed_count(on),
-        completion_rate=indicators.filing_completion_rate(on), demonstration=indicators.demonstration_count(on),
-        capacity=indicators.filed_capacity(on), per_thousand=indicators.places_per_thousand(on),
+        registered=counts.registered, filed=counts.filed,
+        completion_rate=indicators.completion_rate_of(counts), demonstration=counts.demonstration,
+        capacity=counts.filed_capacity, per_thousand=indicators.per_thousand_of(counts.filed_capacity),
         target=indicators.places_per_thousand_target(), population=indicators.population(),
     )
 
