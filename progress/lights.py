@@ -128,7 +128,7 @@ def evaluate(
     annotations ride along in each row's `values` for the caller."""
     from tasks.models import Milestone
 
-    from .models import AssignmentCompletion, ProgressReport, ReportTransition, SupervisionNotice
+    from .models import AssignmentCompletion, ReportTransition, SupervisionNotice
 
     limits = thresholds()
     end = day_end(on)

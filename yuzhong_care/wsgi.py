@@ -1,8 +1,9 @@
 import gc
 import os
+from importlib import import_module
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuzhong_care.settings.production")
 
@@ -12,5 +13,5 @@ application = get_wsgi_application()
 # objects: modules, models, URL patterns) out of the garbage collector's sight:
 # its full collections kept re-scanning them, a third of a dashboard's time on
 # the city-scale data (README → Performance).
-get_resolver().url_patterns
+import_module(settings.ROOT_URLCONF)
 gc.freeze()
