@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from .models import Institution
+from .querysets import demonstration_by, filed_by
 
 TWO_PLACES = Decimal("0.01")
 
@@ -38,12 +39,11 @@ class Figures:
 def figures(as_of: dt.date | None = None) -> Figures:
     """The registry's counts at the day, in one pass over the table."""
     day = _day(as_of)
-    filed = Q(filed_on__lte=day)
     row = Institution.objects.registered_as_of(day).aggregate(
         registered=Count("pk"),
-        filed=Count("pk", filter=filed),
-        demonstration=Count("pk", filter=Q(is_demonstration=True, demonstration_on__lte=day)),
-        filed_capacity=Sum("capacity", filter=filed),
+        filed=Count("pk", filter=filed_by(day)),
+        demonstration=Count("pk", filter=demonstration_by(day)),
+        filed_capacity=Sum("capacity", filter=filed_by(day)),
     )
     return Figures(row["registered"], row["filed"], row["demonstration"], int(row["filed_capacity"] or 0))
 

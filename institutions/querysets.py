@@ -8,7 +8,7 @@ Anything else is an empty queryset, so a lookup outside scope is a 404.
 """
 from __future__ import annotations
 
-from django.db import models
+from django.db.models import Q
 
 from accounts.roles import SEES_ALL, Role
 from core.scoping import ScopedQuerySet
@@ -37,8 +37,18 @@ class InstitutionQuerySet(ScopedQuerySet):
         """Registered on or before `day` and not cancelled by then."""
         return self.filter(registered_on__lte=day).exclude(cancelled_on__lte=day)
 
-    def filed_as_of(self, day):
-        return self.registered_as_of(day).filter(filed_on__lte=day)
+
+
+# Within registered_as_of(day): the conditions of the registry's indicators,
+# shared by institutions.indicators and the dashboards' per-street table.
+def filed_by(day) -> Q:
+    """First filed on or before `day`."""
+    return Q(filed_on__lte=day)
+
+
+def demonstration_by(day) -> Q:
+    """Recognised as 示范性 on or before `day`."""
+    return Q(is_demonstration=True, demonstration_on__lte=day)
 
 
 class RegistrationQuerySet(ScopedQuerySet):

@@ -504,8 +504,9 @@ def institution_indicators(*, on: dt.date) -> InstitutionIndicators:
 def institutions_by_street(*, user, on: dt.date) -> list[dict]:
     """Per street at D: registered, filed, filed capacity, 普惠性 and 示范性 (one query)."""
     from institutions.models import Institution
+    from institutions.querysets import demonstration_by, filed_by
 
-    filed = Q(filed_on__lte=on)
+    filed = filed_by(on)
     rows = (
         Institution.objects.for_user(user).registered_as_of(on)
         .values("street_id", "street__name", "street__position")
@@ -514,7 +515,7 @@ def institutions_by_street(*, user, on: dt.date) -> list[dict]:
             filed=Count("pk", filter=filed),
             capacity=Sum("capacity", filter=filed, default=0),
             inclusive=Count("pk", filter=filed & Q(is_inclusive=True)),
-            demonstration=Count("pk", filter=Q(is_demonstration=True, demonstration_on__lte=on)),
+            demonstration=Count("pk", filter=demonstration_by(on)),
         )
         .order_by("street__position", "street__name")
     )
