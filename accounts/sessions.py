@@ -6,7 +6,8 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+
+from core import clock
 
 from .models import User, UserSession
 
@@ -30,7 +31,7 @@ def session_touch(*, request) -> None:
     Storing the renewal time marks the session modified, so SessionMiddleware
     saves it with a new expiry (SESSION_COOKIE_AGE from now)."""
     session = request.session
-    now = timezone.now()
+    now = clock.now()
     if session.session_key is None:
         session.save()
     if _older_than(session.get(RENEWED_KEY), now, dt.timedelta(seconds=settings.SESSION_RENEW_SECONDS)):

@@ -29,7 +29,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.http.multipartparser import MultiPartParser
-from django.utils import timezone
+
+from core import clock
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -184,7 +185,7 @@ def _zip_bomb(upload) -> bool:
 
 def generated_name(folder: str, kind: FileKind) -> str:
     """A storage name that owes nothing to the client: folder/YYYY/MM/<uuid>.<ext>."""
-    now = timezone.localtime()
+    now = clock.local(clock.now())
     return f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{kind.extension}"
 
 

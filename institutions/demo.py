@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from agencies.models import Department
+from core import clock
 
 from . import services
 from .models import Institution
@@ -251,7 +251,7 @@ def build(*, stdout) -> None:
         stdout.write("托育机构演示数据：缺少演示账号 demo-coordinator / demo-registrar，跳过。")
         return
     streets = {d.name: d for d in Department.objects.filter(kind=Department.Kind.STREET)}
-    today = timezone.localdate()
+    today = clock.today()
     created = 0
     for spec in sorted(INSTITUTIONS, key=lambda s: (s.filed or s.registered, s.n)):
         code = make_credit_code(PREFIX[spec.form][0], f"MA{spec.n + 600:06d}")

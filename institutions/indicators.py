@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Sum
-from django.utils import timezone
+
+from core import clock
 
 from .models import Institution
 from .querysets import demonstration_by, filed_by
@@ -25,7 +26,7 @@ TWO_PLACES = Decimal("0.01")
 
 
 def _day(as_of: dt.date | None) -> dt.date:
-    return as_of or timezone.localdate()
+    return as_of or clock.today()
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from agencies.models import Department
+from core import clock
 from core.xlsx import cell_text
 
 from . import rules
@@ -282,7 +282,7 @@ class InstitutionRosterResource(resources.ModelResource):
         self.line_numbers = line_numbers or []
         self.valid_instances: list[Institution] = []
         self._seen_codes: dict[str, int] = {}
-        self._today = timezone.localdate()
+        self._today = clock.today()
 
     # --- import ---------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import ObjectChange
+from core import clock
 
 from . import rules
 from .models import (
@@ -197,7 +197,7 @@ def light_for(days_left: int) -> str:
 def review_queue(*, user, today: dt.date | None = None) -> list[QueueEntry]:
     """Submitted filings, fewest working days left first, coloured by them.
     Three queries whatever the queue length (filings, overrides, nothing per row)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     filings = list(
         Filing.objects.for_user(user).filter(status=Filing.Status.SUBMITTED)
         .select_related("institution", "institution__street")
@@ -212,7 +212,7 @@ def review_queue(*, user, today: dt.date | None = None) -> list[QueueEntry]:
         receipt_left = calendar.working_days_left(filing.receipt_due_on, today) if filing.receipt_due_on else 0
         notice_left = calendar.working_days_left(filing.notice_due_on, today) if filing.notice_due_on else 0
         entries.append(QueueEntry(filing, receipt_left, notice_left, light_for(receipt_left)))
-    entries.sort(key=lambda e: (e.receipt_days_left, e.filing.submitted_at or timezone.now(), e.filing.pk))
+    entries.sort(key=lambda e: (e.receipt_days_left, e.filing.submitted_at or clock.now(), e.filing.pk))
     return entries
 
 

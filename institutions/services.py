@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from accounts.roles import Role
 from agencies.models import Department
 from audit.models import ObjectChange
 from audit.services import change_record, change_record_bulk, snapshot
+from core import clock
 
 from . import rules
 from .models import (
@@ -43,7 +43,7 @@ RECEIPT_NUMBER_FORMAT = "渝中托备〔{year}〕{seq:03d}号"
 
 
 def _now() -> dt.datetime:
-    return timezone.now()
+    return clock.now()
 
 
 def _is_coordinator(user) -> bool:
@@ -181,7 +181,7 @@ def registration_record(
         check.add("name", "机构名称不能为空")
     if check.errors:
         raise ValidationError(check.errors)
-    today = timezone.localdate()
+    today = clock.today()
     institution = Institution(
         name=name.strip(), credit_code=code, nature=nature, legal_form=legal_form,
         registration_authority=check.authority, street=street, address=address.strip(),
@@ -249,7 +249,7 @@ def institution_update_flags(
     institution.is_inclusive = is_inclusive
     institution.is_demonstration = is_demonstration
     if is_demonstration:
-        institution.demonstration_on = demonstration_on or institution.demonstration_on or timezone.localdate()
+        institution.demonstration_on = demonstration_on or institution.demonstration_on or clock.today()
     else:
         institution.demonstration_on = None
     institution.save(update_fields=["is_inclusive", "is_demonstration", "demonstration_on", "updated_at"])
@@ -491,7 +491,7 @@ def filing_submit(*, filing: Filing, actor, at: dt.datetime | None = None) -> Fi
         raise ValidationError(problems, code="incomplete")
     before = _filing_snapshot(filing)
     now = at or _now()
-    today = timezone.localdate(now)
+    today = clock.date_of(now)
     calendar = WorkdayCalendar(today, today + dt.timedelta(days=60))
     filing.status = Filing.Status.SUBMITTED
     filing.submitted_at = now
@@ -569,7 +569,7 @@ def filing_approve(*, filing: Filing, actor, at: dt.datetime | None = None) -> F
     institution = Institution.objects.select_for_update().get(pk=filing.institution_id)
     before_filing, before_inst = _filing_snapshot(filing), snapshot(institution)
     now = at or _now()
-    today = timezone.localdate(now)
+    today = clock.date_of(now)
     seq, number = receipt_number_allocate(year=today.year)
     filing.status = Filing.Status.FILED
     filing.decided_by, filing.decided_at, filing.filed_on = actor, now, today
@@ -680,7 +680,7 @@ def roster_upload(*, actor, upload) -> RosterImport:
         raise ValidationError({"file": ["文件内容不是 CSV 文本，请检查文件。"]})
     import uuid
 
-    now = timezone.localtime()
+    now = clock.local(clock.now())
     roster = RosterImport(original_name=name, uploaded_by=actor)
     roster.file.save(f"rosters/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}", upload, save=False)
     roster.save()

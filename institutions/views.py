@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import SEES_ALL, Role
+from core import clock
 from core.views import RoleRequiredMixin
 
 from . import selectors, services
@@ -383,7 +383,7 @@ class ReviewQueueView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        today = timezone.localdate()
+        today = clock.today()
         return super().get_context_data(
             today=today,
             queue=selectors.review_queue(user=user, today=today),
@@ -481,7 +481,7 @@ class RosterExportView(RoleRequiredMixin, View):
             filters = InstitutionFilterForm(request.GET or None).filters()
             queryset = selectors.institutions_search(selectors.institutions_for_user(request.user), **filters)
         data = selectors.roster_export(user=request.user, file_format=file_format, queryset=queryset, empty=template)
-        name = "托育机构名册导入模板" if template else f"托育机构名册_{timezone.localdate():%Y%m%d}"
+        name = "托育机构名册导入模板" if template else f"托育机构名册_{clock.today():%Y%m%d}"
         response = HttpResponse(data, content_type=content_type)
         from django.utils.http import content_disposition_header
 

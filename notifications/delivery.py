@@ -37,7 +37,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+
+from core import clock
 
 from . import rules as R
 from .links import absolute
@@ -75,7 +76,7 @@ def record(reminders: Iterable[R.Reminder]) -> int:
     key = "recipient_id, item_type, item_id, rule, date"
     columns = ", ".join([*_COLUMNS, "created_at", "status"])
     payload = json.dumps([_row(r) for r in reminders], ensure_ascii=False)
-    now = timezone.now()
+    now = clock.now()
     vendor = connection.vendor
     if vendor == "postgresql":
         sql = (
@@ -281,7 +282,7 @@ def digest_email_send(*, digest_id: int) -> str:
                 message.send()
             except smtplib.SMTPRecipientsRefused as exc:
                 raise PermanentEmailError(str(exc)) from exc
-            digest.email_status, digest.email_sent_at, digest.email_error = EmailStatus.SENT, timezone.now(), ""
+            digest.email_status, digest.email_sent_at, digest.email_error = EmailStatus.SENT, clock.now(), ""
             digest.save(update_fields=["email_status", "email_sent_at", "email_error"])
             return "sent"
     except Exception as exc:
@@ -294,7 +295,7 @@ def digest_email_send(*, digest_id: int) -> str:
 
 def emails_unsent(*, now: dt.datetime | None = None) -> list[int]:
     """Digests whose e-mail has not gone out (broker or mail server was down)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return list(
         Digest.objects.filter(
             email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
@@ -379,7 +380,7 @@ def reminders_run(*, on: dt.date, kind: str = Kind.DAILY, trigger: str = "", ema
         if delivered is not None:
             result.digests.append(delivered)
     ReminderRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), due_count=result.due, new_count=result.new,
+        finished_at=clock.now(), due_count=result.due, new_count=result.new,
         digest_count=len(result.digests), item_count=result.items,
     )
     return result

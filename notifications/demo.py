@@ -8,9 +8,8 @@ Idempotent: once any digest exists nothing is created (from then on beat
 does the work every morning)."""
 from __future__ import annotations
 
-from django.utils import timezone
-
 from accounts.models import User
+from core import clock
 
 from . import delivery
 from .models import Digest, Notification
@@ -21,7 +20,7 @@ def build(*, stdout) -> None:
     if Digest.objects.exists():
         stdout.write("提醒演示数据已存在，跳过。")
         return
-    today = timezone.localdate()
+    today = clock.today()
     result = delivery.reminders_run(on=today, trigger="demo")
     officer = User.objects.filter(username="demo-officer").first()
     if officer is not None and not Notification.objects.filter(recipient=officer, category="general").exists():

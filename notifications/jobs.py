@@ -13,7 +13,8 @@ import logging
 
 from celery import current_app, shared_task
 from django.conf import settings
-from django.utils import timezone
+
+from core import clock
 
 from . import delivery
 from .models import Digest, ReminderRun
@@ -25,7 +26,7 @@ EMAIL_RETRY_BASE = 30  # seconds: 30, 60, 120, 240, 480, then the cap
 
 
 def _day(day: str | None) -> dt.date:
-    return dt.date.fromisoformat(day) if day else timezone.localdate()
+    return dt.date.fromisoformat(day) if day else clock.today()
 
 
 def visibility_timeout() -> int:
@@ -59,12 +60,12 @@ def daily_digest(day: str | None = None) -> dict:
 def digest_catch_up() -> dict | None:
     """Beat, every half hour in the day: if today's digest has not run (beat or
     broker was down at 08:30), run it now. Does nothing once it has."""
-    now = timezone.localtime()
+    now = clock.local(clock.now())
     today = now.date()
     if now.time() < digest_time() or delivery.reminders_ran(on=today):
         return None
     running = ReminderRun.objects.filter(
-        date=today, kind=Digest.Kind.DAILY, finished_at__isnull=True, started_at__gte=timezone.now() - dt.timedelta(hours=1)
+        date=today, kind=Digest.Kind.DAILY, finished_at__isnull=True, started_at__gte=clock.now() - dt.timedelta(hours=1)
     )
     if running.exists():
         return None

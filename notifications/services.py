@@ -3,7 +3,8 @@ read). Reminder recording and delivery live in delivery.py."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+
+from core import clock
 
 from .models import Notification
 
@@ -44,11 +45,11 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
     if notification.recipient_id != user.pk:
         raise PermissionError("只能标记本人的消息。")
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
     return notification
 
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread message of the user read; returns how many."""
-    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+    return Notification.objects.for_user(user).unread().update(read_at=clock.now())

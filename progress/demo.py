@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from agencies.models import Department
+from core import clock
 from core.uploads import PDF, generated_name
 from tasks.models import Assignment, Milestone, Plan, WorkItem
 
@@ -122,8 +123,8 @@ def build(*, stdout) -> None:
     if coordinator is None:
         stdout.write("没有督办管理员账号，跳过进展演示数据。")
         return
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     rng = random.Random(20200717)
     assignments = list(
         Assignment.objects.filter(task__plan=plan).select_related("task", "department").order_by("task_id", "pk")

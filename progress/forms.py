@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from core import clock
 from core.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, validate_upload
 from tasks.models import Assignment
 
@@ -109,7 +109,7 @@ class NoticeForm(forms.Form):
 
     def clean_reply_due(self):
         value = self.cleaned_data["reply_due"]
-        if value < timezone.localdate():
+        if value < clock.today():
             raise ValidationError("答复期限不能早于今天。")
         return value
 
@@ -160,6 +160,6 @@ class MilestoneConfirmForm(forms.Form):
 
     def clean_met_on(self):
         value = self.cleaned_data["met_on"]
-        if value > timezone.localdate():
+        if value > clock.today():
             raise ValidationError("达成日期不能晚于今天。")
         return value

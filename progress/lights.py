@@ -30,6 +30,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core import clock
+
 from . import periods
 
 RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
@@ -241,7 +243,7 @@ def _period_reports(assignments: QuerySet, windows: dict, end: dt.datetime) -> t
 
 
 def _today(on: dt.date | None) -> dt.date:
-    return on or timezone.localdate()
+    return on or clock.today()
 
 
 def _prefixed(row: _Row, light: Light, *, by: str) -> Light:

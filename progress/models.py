@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core import clock
+
 from .querysets import (
     CompletionQuerySet,
     LeadSummaryQuerySet,
@@ -263,7 +265,7 @@ class SupervisionNotice(models.Model):
         return f"渝中托育督〔{self.year}〕{self.seq}号"
 
     def is_overdue(self, on=None) -> bool:
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.state == self.State.OPEN and self.reply_due < on
 
 

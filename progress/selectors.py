@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.roles import SEES_ALL, Role
+from core import clock
 from tasks.models import Assignment, Milestone, WorkItem
 
 from . import periods
@@ -154,7 +154,7 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
     """The unit's assignments with lights and this period's standing; returned
     reports first. Fixed query count: assignments, 5 for lights, this period's
     reports, returned reports, open notices."""
-    today = on or timezone.localdate()
+    today = on or clock.today()
     assignments = list(
         _with_completion(
             Assignment.objects.for_user(user).filter(department_id=user.department_id)
@@ -252,7 +252,7 @@ def assignment_for_user(*, user, pk: int) -> Assignment:
 
 
 def assignment_overview(*, user, assignment: Assignment, on: dt.date | None = None) -> AssignmentOverview:
-    today = on or timezone.localdate()
+    today = on or clock.today()
     plan = assignment.task.plan
     reported = set(
         ProgressReport.objects.filter(assignment=assignment).values_list("period__start", flat=True)
@@ -374,7 +374,7 @@ class MilestoneRow:
 
 
 def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = True) -> list[MilestoneRow]:
-    today = on or timezone.localdate()
+    today = on or clock.today()
     milestones = list(milestones)
     files: dict[int, list] = {}
     if milestones and with_files:
@@ -404,7 +404,7 @@ def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskPro
     values. Two queries whatever the number of reports: the assignments with
     every fact annotated (the latest lead summary rides along), and the
     notices; the task's assignments, plan and milestones come prefetched."""
-    today = on or timezone.localdate()
+    today = on or clock.today()
     latest = latest_approved_reports().for_user(user).filter(assignment=OuterRef("pk")).order_by("-period__start")
     live = AssignmentCompletion.objects.filter(assignment=OuterRef("pk"), state__in=LIVE_COMPLETION)
     summary = LeadSummary.objects.for_user(user).filter(task=OuterRef("task")).order_by("-period__start")
@@ -490,7 +490,7 @@ def notices_for_user(*, user, state: str = ""):
     queryset = SupervisionNotice.objects.for_user(user).select_related(
         "assignment__task", "assignment__department", "issued_by"
     )
-    today = timezone.localdate()
+    today = clock.today()
     if state == "overdue":
         queryset = queryset.filter(state=SupervisionNotice.State.OPEN, reply_due__lt=today)
     elif state in SupervisionNotice.State.values:

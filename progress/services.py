@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.models import ObjectChange
 from audit.services import change_record, snapshot
+from core import clock
 from core.uploads import FileKind, generated_name, validate_upload
 from tasks.models import Assignment, Milestone, Plan, WorkItem
 
@@ -60,7 +61,7 @@ def periods_ensure(*, plan: Plan, through: dt.date | None = None) -> int:
     the period containing `through` (default today). Idempotent; returns how
     many were created. Periods are calendar arithmetic (progress.periods), so
     they carry no history of their own."""
-    through = through or timezone.localdate()
+    through = through or clock.today()
     specs = periods.periods_through(plan, through)
     if not specs:
         return 0
@@ -79,7 +80,7 @@ def _period_row(plan: Plan, period: ReportingPeriod | dt.date) -> ReportingPerio
     """Services take a period row or the date its period starts on (views know dates)."""
     if isinstance(period, ReportingPeriod):
         return period
-    if period > timezone.localdate():
+    if period > clock.today():
         raise ValidationError(f"{period.year}年{period.month}月起的报送周期尚未开始，不能提前填报。")
     return period_ensure(plan=plan, start=period)
 
@@ -200,14 +201,14 @@ def report_create(
     period = _period_row(assignment.task.plan, period)
     if period.plan_id != assignment.task.plan_id:
         raise ValidationError("报送周期不属于该任务所在的实施方案。")
-    if period.start > timezone.localdate():
+    if period.start > clock.today():
         raise ValidationError(f"{period.label}尚未开始，不能提前填报。")
     progress, percent = _clean_report_fields(progress=progress, percent=percent)
     kinds = _check_uploads(files, field="evidence")
     existing = ProgressReport.objects.filter(assignment=assignment, period=period).order_by("-version").first()
     if existing is not None:
         raise ValidationError(f"{period.label}已有进展报告（第{existing.version}版），请在原报告上修改或发起更正。")
-    now = timezone.now()
+    now = clock.now()
     saved: list[str] = []
     with _files_removed_on_error(saved):
         report = ProgressReport(
@@ -256,7 +257,7 @@ def report_update(
     progress, percent = _clean_report_fields(progress=progress, percent=percent)
     kinds = _check_uploads(add_files, field="evidence")
     before = snapshot(report)
-    now = timezone.now()
+    now = clock.now()
     report.progress, report.percent = progress, percent
     report.problems, report.next_steps = problems.strip(), next_steps.strip()
     report.updated_at = now
@@ -292,7 +293,7 @@ def report_submit(*, actor, report: ProgressReport, comment: str = "") -> Progre
     else:
         raise _conflict(report, "提交")
     before = snapshot(report)
-    now = timezone.now()
+    now = clock.now()
     source = report.state
     report.state = target
     report.submitted_by = actor
@@ -313,7 +314,7 @@ def report_approve(*, actor, report: ProgressReport, comment: str = "") -> Progr
     if not report.is_reviewable:
         raise _conflict(report, "审核通过")
     before = snapshot(report)
-    now = timezone.now()
+    now = clock.now()
     source = report.state
     report.state = State.APPROVED
     report.reviewed_by, report.reviewed_at, report.approved_at = actor, now, now
@@ -335,7 +336,7 @@ def report_return(*, actor, report: ProgressReport, reason: str) -> ProgressRepo
     if not report.is_reviewable:
         raise _conflict(report, "退回")
     before = snapshot(report)
-    now = timezone.now()
+    now = clock.now()
     source = report.state
     report.state = State.RETURNED
     report.reviewed_by, report.reviewed_at, report.return_reason = actor, now, reason
@@ -364,7 +365,7 @@ def report_correct(*, actor, report: ProgressReport, reason: str) -> ProgressRep
     latest = siblings.aggregate(v=Max("version"))["v"]
     if latest != report.version:
         raise ValidationError(f"只能更正最新版本（第{latest}版）。")
-    now = timezone.now()
+    now = clock.now()
     correction = ProgressReport(
         assignment=report.assignment, period=report.period, version=report.version + 1,
         supersedes=report, correction_reason=reason, state=State.DRAFT,
@@ -405,7 +406,7 @@ def lead_summary_save(*, actor, task: WorkItem, period: ReportingPeriod | dt.dat
         raise ValidationError({"text": "请填写汇总情况。"})
     if period.plan_id != task.plan_id:
         raise ValidationError("报送周期不属于该任务所在的实施方案。")
-    now = timezone.now()
+    now = clock.now()
     summary = LeadSummary.objects.select_for_update().filter(task=task, period=period).first()
     if summary is None:
         try:
@@ -444,7 +445,7 @@ def notice_issue(
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = "请填写督办事由。"
-    today = timezone.localdate()
+    today = clock.today()
     if reply_due is None:
         errors["reply_due"] = "请填写答复期限。"
     elif reply_due < today:
@@ -453,7 +454,7 @@ def notice_issue(
         errors["assignment"] = "后续督办单须发给原督办单的同一单位、同一任务。"
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = clock.now()
     year = timezone.localtime(now).year
     for _attempt in range(5):
         seq = (SupervisionNotice.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -494,7 +495,7 @@ def notice_reply(*, actor, notice: SupervisionNotice, text: str, files: Sequence
         raise StateConflict(f"操作未执行：该督办单当前状态为“{notice.get_state_display()}”，不能再答复。")
     kinds = _check_uploads(files, field="files")
     before = snapshot(notice)
-    now = timezone.now()
+    now = clock.now()
     saved: list[str] = []
     with _files_removed_on_error(saved):
         notice.state, notice.reply_text, notice.replied_by, notice.replied_at = (
@@ -518,7 +519,7 @@ def notice_close(*, actor, notice: SupervisionNotice, comment: str = "") -> Supe
     if notice.state == SupervisionNotice.State.CLOSED:
         raise StateConflict("操作未执行：该督办单已办结。")
     before = snapshot(notice)
-    notice.state, notice.closed_by, notice.closed_at = SupervisionNotice.State.CLOSED, actor, timezone.now()
+    notice.state, notice.closed_by, notice.closed_at = SupervisionNotice.State.CLOSED, actor, clock.now()
     notice.close_comment = (comment or "").strip()
     notice.save(update_fields=["state", "closed_by", "closed_at", "close_comment"])
     change_record(actor=actor, instance=notice, action=ObjectChange.Action.TRANSITION, before=before,
@@ -544,7 +545,7 @@ def completion_claim(*, actor, assignment: Assignment, note: str) -> AssignmentC
     try:
         with transaction.atomic():
             completion = AssignmentCompletion.objects.create(
-                assignment=assignment, note=note, claimed_by=actor, claimed_at=timezone.now()
+                assignment=assignment, note=note, claimed_by=actor, claimed_at=clock.now()
             )
     except IntegrityError:
         raise StateConflict("本任务的完成申报刚刚已由他人提交。") from None
@@ -562,7 +563,7 @@ def _decide(*, actor, completion: AssignmentCompletion, state: str, comment: str
         who = f"由{completion.decided_by}于{_local(completion.decided_at)}" if completion.decided_at else ""
         raise StateConflict(f"操作未执行：该完成申报已{who}{completion.get_state_display()}。")
     before = snapshot(completion)
-    completion.state, completion.decided_by, completion.decided_at = state, actor, timezone.now()
+    completion.state, completion.decided_by, completion.decided_at = state, actor, clock.now()
     completion.decision_comment = comment
     completion.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
     change_record(actor=actor, instance=completion, action=ObjectChange.Action.TRANSITION, before=before,
@@ -605,7 +606,7 @@ def milestone_confirm(
         errors["evidence"] = "请填写达成依据。"
     if met_on is None:
         errors["met_on"] = "请填写达成日期。"
-    elif met_on > timezone.localdate():
+    elif met_on > clock.today():
         errors["met_on"] = "达成日期不能晚于今天。"
     if current_value is not None and milestone.metric_source:
         errors["current_value"] = "该指标由平台数据自动计算，不能手工填写。"
@@ -614,7 +615,7 @@ def milestone_confirm(
     kinds = _check_uploads(files, field="files")
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     before = snapshot(milestone)
-    now = timezone.now()
+    now = clock.now()
     fields = ["met_on", "evidence", "confirmed_by", "confirmed_at"]
     milestone.met_on, milestone.evidence, milestone.confirmed_by, milestone.confirmed_at = met_on, evidence, actor, now
     if current_value is not None:

@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
 from accounts.roles import READS_TASKS, SEES_ALL, Role
 from audit.selectors import changes_for
+from core import clock
 from core.uploads import attachment_response
 from core.views import RoleRequiredMixin
 from tasks.models import Assignment, Milestone
@@ -180,7 +180,7 @@ class ReportCreateView(RoleRequiredMixin, TemplateView):
         except (ValueError, OverflowError):  # OverflowError: a year or month past C's int in the URL
             raise Http404("报送周期不存在。") from None
         self.spec = periods.period_for_start(self.assignment.task.plan, start)
-        if self.spec is None or self.spec.start > timezone.localdate():
+        if self.spec is None or self.spec.start > clock.today():
             raise Http404("报送周期不存在或尚未开始。")
         return (
             self.assignment.reports.filter(period__start=self.spec.start).order_by("-version").first()
@@ -406,7 +406,7 @@ class LeadSummaryView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         self.task = selectors.lead_task_for_user(user=user, pk=self.kwargs["pk"])
         plan = self.task.plan
-        today = timezone.localdate()
+        today = clock.today()
         self.choices = list(reversed(periods.periods_through(plan, today)))
         key = self.request.GET.get("period", "")
         if key:
@@ -471,7 +471,7 @@ class NoticeListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "states": self.STATES, "state": self.request.GET.get("state", ""), "today": timezone.localdate(),
+            "states": self.STATES, "state": self.request.GET.get("state", ""), "today": clock.today(),
             "can_issue": rules.can_issue_notice(self.request.user),
         }
 
@@ -537,7 +537,7 @@ class NoticeDetailView(RoleRequiredMixin, TemplateView):
         is_open = notice.state == SupervisionNotice.State.OPEN
         return {
             **super().get_context_data(**kwargs),
-            "notice": notice, "history": changes_for(notice), "today": timezone.localdate(),
+            "notice": notice, "history": changes_for(notice), "today": clock.today(),
             "reply_form": kwargs.get("reply_form") or (
                 forms.NoticeReplyForm() if is_open and rules.can_answer_notice(user, notice) else None
             ),

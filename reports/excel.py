@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from agencies.models import Department
+from core import clock
 from progress import periods
 from progress.lights import DONE, GREEN, LABELS, RED, YELLOW, cn_date
 from tasks.models import Assignment, Plan, WorkItem
@@ -93,7 +94,7 @@ def resolve_filters(*, user, on: dt.date | None = None, plan_id: int | None = No
                     department: Department | None = None, period_start: dt.date | None = None) -> ReportFilters:
     """The filters a user may use: unit staff always get their own unit;
     a plan or unit outside the user's scope is a 404."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     plans = Plan.objects.for_user(user)
     plan = plans.filter(pk=plan_id).first() if plan_id else plans.first()
     if plan is None:

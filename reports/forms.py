@@ -5,9 +5,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from agencies.models import Department
+from core import clock
 from tasks.models import Plan
 
 from .excel import parse_period
@@ -29,16 +29,16 @@ class AsOfForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
-        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        kwargs.setdefault("initial", {"on": clock.today()})
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         self.fields["on"].widget.attrs.update({"max": today.isoformat(), "min": EARLIEST.isoformat()})
 
     def clean_on(self):
         on = self.cleaned_data.get("on")
         if on is None:
             return None
-        if on > timezone.localdate():
+        if on > clock.today():
             raise ValidationError("统计日期不能晚于今天。")
         if on < EARLIEST:
             raise ValidationError("统计日期过早。")
@@ -48,7 +48,7 @@ class AsOfForm(forms.Form):
         """The chosen date, or today when none (or an invalid one) was given."""
         if self.is_valid() and self.cleaned_data.get("on"):
             return self.cleaned_data["on"]
-        return timezone.localdate()
+        return clock.today()
 
     def value(self, name):
         return self.cleaned_data.get(name) if self.is_valid() else None

@@ -12,10 +12,10 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import ObjectChange
 from audit.services import change_record
+from core import clock
 
 from . import bigexport
 from .models import ExportJob
@@ -64,7 +64,7 @@ def _claim(job_id: int) -> ExportJob | None:
         job = ExportJob.objects.select_for_update().select_related("owner").filter(pk=job_id).first()
         if job is None or job.is_finished:
             return None
-        job.status, job.started_at, job.done_rows, job.error = ExportJob.Status.RUNNING, timezone.now(), 0, ""
+        job.status, job.started_at, job.done_rows, job.error = ExportJob.Status.RUNNING, clock.now(), 0, ""
         job.save(update_fields=["status", "started_at", "done_rows", "error"])
         return job
 
@@ -91,7 +91,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         try:
             count = bigexport.write_history(bigexport.history_rows(queryset), path, progress=progress)
             with open(path, "rb") as stream:
-                name = default_storage.save(f"exports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.xlsx",
+                name = default_storage.save(f"exports/{clock.today():%Y/%m}/{uuid.uuid4().hex}.xlsx",
                                             File(stream))
             size = os.path.getsize(path)
         finally:
@@ -99,14 +99,14 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     except Exception as exc:  # the page must say what happened; the log keeps the trace
         logger.exception("导出任务 %s 失败", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=f"导出失败：{exc.__class__.__name__}", finished_at=timezone.now()
+            status=ExportJob.Status.FAILED, error=f"导出失败：{exc.__class__.__name__}", finished_at=clock.now()
         )
         job.refresh_from_db()
         _notify(job, ok=False)
         return job
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.DONE, file=name, file_size=size, total_rows=count, done_rows=count,
-        finished_at=timezone.now(),
+        finished_at=clock.now(),
     )
     job.refresh_from_db()
     _notify(job, ok=True)

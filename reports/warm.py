@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import SEES_ALL
+from core import clock
 
 from . import cache
 
@@ -32,7 +33,7 @@ def dashboards_warm(*, on: dt.date | None = None) -> int:
     readers: dict[tuple, User] = {}
     for user in User.objects.filter(is_active=True, role__in=SEES_ALL).order_by("pk"):
         readers.setdefault(cache.scope_key(user), user)
-    day = on or timezone.localdate()
+    day = on or clock.today()
     rendered = 0
     with translation.override(settings.LANGUAGE_CODE):
         for user in readers.values():

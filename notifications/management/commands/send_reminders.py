@@ -3,9 +3,9 @@ outage (the broker is not needed: e-mails are sent in this process)."""
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from accounts.models import User
+from core import clock
 from notifications import delivery
 from notifications.models import Digest
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            on = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+            on = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
         except ValueError:
             raise CommandError("日期格式应为 YYYY-MM-DD。") from None
         kind = Digest.Kind.FILING_ALERT if options["filings"] else Digest.Kind.DAILY
