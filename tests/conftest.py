@@ -45,3 +45,14 @@ def users(plan_2020):
         "operator": UserFactory(role="operator", department=None),
         "other_officer": UserFactory(role="officer", department__name="区教委"),
     }
+
+
+def on_day(day, hour: int = 10):
+    """Pin the portal's clock (core.clock) to `hour` o'clock of `day` in Asia/Shanghai for a `with`
+    block; the clock keeps ticking from there, so timeouts still work."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo("Asia/Shanghai")))

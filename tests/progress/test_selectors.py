@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from progress import selectors, services
+from tests.conftest import on_day
 from tests.factories import ProgressReportFactory
 
 from .conftest import approved_report, at, period
@@ -32,10 +33,11 @@ def test_due_list_drops_what_was_submitted(world):
 
 def test_returned_reports_lead_the_page(world):
     p = period(world.plan, 2026, 11)
-    report = services.report_create(actor=world.officer, assignment=world.lead_a, period=p,
-                                    progress="x", percent=10, submit=True)
-    services.report_return(actor=world.leader, report=report, reason="请补充。")
-    mine = selectors.my_tasks(user=world.officer)
+    with on_day(D(2026, 11, 20)):  # November is this period: its returned report leads
+        report = services.report_create(actor=world.officer, assignment=world.lead_a, period=p,
+                                        progress="x", percent=10, submit=True)
+        services.report_return(actor=world.leader, report=report, reason="请补充。")
+        mine = selectors.my_tasks(user=world.officer)
     assert [r.pk for r in mine.returned] == [report.pk]
     assert mine.rows[0].returned
 
