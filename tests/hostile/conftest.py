@@ -66,3 +66,13 @@ def progress_world(users, settings, tmp_path):
 def registry_world(users, settings, tmp_path):
     """Its registry side only (institutions, registrations, filings, materials)."""
     yield _world(users, settings, tmp_path, progress=False)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_to_the_worlds_day():
+    """The world (tests/security/world.py) is dated: late November 2026. Its tests run there."""
+    from tests.conftest import on_day
+    from tests.security.world import WORLD_DAY
+
+    with on_day(WORLD_DAY):
+        yield

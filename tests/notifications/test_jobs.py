@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from celery.result import _set_task_join_will_block
 from celery.schedules import crontab
 from celery.signals import task_postrun
@@ -135,16 +136,16 @@ def test_daily_digest_job_runs_the_day_given(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_catch_up_runs_only_after_0830_and_only_if_the_digest_did_not(world, monkeypatch):
-    moments = iter([
-        dt.datetime(2026, 11, 28, 8, 0, tzinfo=SHANGHAI),
-        dt.datetime(2026, 11, 28, 9, 5, tzinfo=SHANGHAI),
-        dt.datetime(2026, 11, 28, 9, 35, tzinfo=SHANGHAI),
-    ])
-    monkeypatch.setattr(jobs.timezone, "localtime", lambda *a: next(moments))
-    assert jobs.digest_catch_up() is None            # 08:00: not yet time
-    assert jobs.digest_catch_up()["digests"] == 6    # 09:05: 08:30 was missed → runs now
-    assert jobs.digest_catch_up() is None            # 09:35: done already
+def test_catch_up_runs_only_after_0830_and_only_if_the_digest_did_not(world):
+    def at(hour, minute):
+        return time_machine.travel(dt.datetime(2026, 11, 28, hour, minute, tzinfo=SHANGHAI), tick=False)
+
+    with at(8, 0):
+        assert jobs.digest_catch_up() is None            # 08:00: not yet time
+    with at(9, 5):
+        assert jobs.digest_catch_up()["digests"] == 6    # 09:05: 08:30 was missed → runs now
+    with at(9, 35):
+        assert jobs.digest_catch_up() is None            # 09:35: done already
     assert ReminderRun.objects.get().trigger == "catch-up"
 
 

@@ -17,6 +17,7 @@ from progress.models import (
 )
 from progress.selectors import latest_approved_reports, milestone_metric
 from tasks.models import Milestone
+from tests.conftest import on_day
 from tests.factories import PDF_BYTES
 
 from .conftest import period
@@ -117,7 +118,7 @@ def test_one_report_per_period_and_no_future_periods(world):
     draft(world)
     with pytest.raises(ValidationError, match="已有进展报告"):
         draft(world)
-    with pytest.raises(ValidationError, match="尚未开始"):
+    with on_day(dt.date(2026, 12, 31)), pytest.raises(ValidationError, match="尚未开始"):
         services.report_create(
             actor=world.officer, assignment=world.lead_a, period=period(world.plan, 2027, 1),
             progress="x", percent=1,
