@@ -59,8 +59,15 @@ def credit_code_errors(code: str) -> list[str]:
     if not code[2:8].isdigit():
         errors.append(f"统一社会信用代码第3–8位（行政区划码）“{code[2:8]}”应为6位数字")
     org_body, org_check = code[8:16], code[16]
-    if org_check not in "0123456789X" or organisation_check_char(org_body) != org_check:
-        errors.append("统一社会信用代码第9–17位（主体标识码）校验位错误")
+    org_expected = organisation_check_char(org_body)
+    if org_check != org_expected:
+        # The 18th character is computed over characters 1–17, so it can only be
+        # named once 9–17 are right: telling "第18位应为…" here would send people astray.
+        errors.append(
+            f"统一社会信用代码第9–17位（组织机构代码）有误：按第9–16位“{org_body}”，第17位校验码应为“{org_expected}”，"
+            f"现为“{org_check}”；请核对第9–17位（第18位校验码随之变化）"
+        )
+        return errors
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         errors.append(f"统一社会信用代码校验位错误（第18位应为“{expected}”，现为“{code[17]}”）")

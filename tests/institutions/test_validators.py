@@ -68,6 +68,19 @@ def test_wrong_check_digit_names_the_expected_one():
     assert errors == ["统一社会信用代码校验位错误（第18位应为“6”，现为“7”）"]
 
 
+def test_a_wrong_organisation_code_names_its_part_and_fixing_as_told_leads_to_a_valid_code():
+    code = list(REAL_CODES[0])
+    code[10] = "8" if code[10] != "8" else "7"  # a typo inside the organisation code (9–16)
+    (message,) = credit_code_errors("".join(code))
+    assert "第9–17位（组织机构代码）" in message and "第18位应为" not in message
+    expected_17th = message.split("第17位校验码应为“")[1][0]
+    code[16] = expected_17th  # do what the message says …
+    (message,) = credit_code_errors("".join(code))
+    expected_18th = message.split("第18位应为“")[1][0]
+    code[17] = expected_18th  # … then what the next one says: the code is now valid
+    assert credit_code_errors("".join(code)) == []
+
+
 @pytest.mark.parametrize("position", range(17))
 def test_any_single_character_change_is_caught(position):
     code = list(REAL_CODES[0])
@@ -90,7 +103,10 @@ def test_region_code_must_be_digits():
 def test_organisation_code_check_character():
     first17 = "91440300192203822"  # 主体标识码 19220382-2: its own check is wrong
     code = first17 + credit_code_check_char(first17)
-    assert credit_code_errors(code) == ["统一社会信用代码第9–17位（主体标识码）校验位错误"]
+    assert credit_code_errors(code) == [
+        "统一社会信用代码第9–17位（组织机构代码）有误：按第9–16位“19220382”，第17位校验码应为“1”，现为“2”；"
+        "请核对第9–17位（第18位校验码随之变化）"
+    ]
 
 
 def test_normalisation_of_what_people_type():
