@@ -293,3 +293,13 @@ def test_the_notice_is_one_query_and_covers_a_current_year_not_loaded(users, dja
         assert holiday_arrangement_notice(user=users["registrar"], on=D(2026, 12, 1)) == ""
     assert holiday_arrangement_notice(user=coordinator, on=D(2027, 3, 1)).startswith("2027年节假日安排尚未导入")
     assert holiday_arrangement_notice(user=coordinator, on=D(2027, 11, 1)).startswith("2027年、2028年")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [1, 2])
+def test_transactional_tests_find_the_seeded_calendar_after_a_flush(run):
+    # The second run comes after the first one's flush (tests/conftest.py seeds again).
+    from institutions.workdays import is_workday
+
+    assert HolidayYear.objects.filter(year=2026, source="library").exists()
+    assert not is_workday(D(2026, 10, 1)) and is_workday(D(2026, 10, 10))
