@@ -7,11 +7,12 @@ from .models import (
     FilingClass,
     FilingCorrection,
     FilingDocument,
+    HolidayDay,
+    HolidayYear,
     Institution,
     ReceiptCounter,
     Registration,
     RosterImport,
-    WorkdayOverride,
 )
 
 # Workflow state is changed by the services (submit, return, approve …), which
@@ -137,12 +138,54 @@ class ReceiptCounterAdmin(AuditedModelAdmin):
         return False
 
 
-@admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(AuditedModelAdmin):
-    list_display = ["date", "is_workday", "note"]
-    list_filter = ["is_workday"]
-    search_fields = ["note", "date"]
+@admin.register(HolidayDay)
+class HolidayDayAdmin(AuditedModelAdmin):
+    """Coordinators correct the calendar here; open filings' deadlines follow
+    (services.filing_deadlines_recompute, with history and an inbox message)."""
+
+    list_display = ["date", "weekday", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name", "date"]
     date_hierarchy = "date"
+
+    @admin.display(description="星期")
+    def weekday(self, obj):
+        return "星期" + "一二三四五六日"[obj.date.weekday()]
+
+    def _recompute(self, request, reason: str) -> None:
+        from .holiday_services import filing_deadlines_recompute
+
+        changed = filing_deadlines_recompute(actor=request.user, reason=reason)
+        if changed:
+            self.message_user(request, f"已按新的节假日安排重算{len(changed)}件待审核备案的期限，并通知审核人员。")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._recompute(request, f"管理后台修改节假日安排（{form.instance.date}）")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute(request, f"管理后台删除节假日安排（{obj.date}）")
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._recompute(request, "管理后台删除节假日安排")
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(AuditedModelAdmin):
+    """A year typed in by hand (手工) is marked loaded here once its days are in."""
+
+    list_display = ["year", "source", "loaded_at", "loaded_by"]
+    list_filter = ["source"]
+    list_select_related = ["loaded_by"]
+    readonly_fields = ["loaded_at", "loaded_by"]
+
+    def save_model(self, request, obj, form, change):
+        from core import clock
+
+        obj.loaded_at, obj.loaded_by = clock.now(), request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(RosterImport)

@@ -13,11 +13,12 @@ from .querysets import (
     FilingChildQuerySet,
     FilingDocumentQuerySet,
     FilingQuerySet,
+    HolidayDayQuerySet,
+    HolidayYearQuerySet,
     InstitutionQuerySet,
     ReceiptCounterQuerySet,
     RegistrationQuerySet,
     RosterImportQuerySet,
-    WorkdayOverrideQuerySet,
 )
 from .validators import validate_credit_code
 
@@ -419,20 +420,59 @@ class ReceiptCounter(models.Model):
         return f"{self.year}年：{self.last_number}"
 
 
-class WorkdayOverride(models.Model):
-    """A day whose working status differs from what the holiday library says
-    (or a year it does not know yet). An override always wins."""
+class HolidayDay(models.Model):
+    """One exceptional day of the district's working-day calendar: a day off
+    (放假, whatever the weekday) or a make-up working day (调休上班). Every
+    other day is a working day exactly when it is Monday–Friday. Seeded from
+    the holiday library for the years it knows, loaded each year from the State
+    Council's arrangement (`manage.py load_holidays`), edited by coordinators."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", "放假"
+        WORK = "work", "调休上班"
 
     date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("是否工作日")
-    note = models.CharField("说明", max_length=100, blank=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.OFF)
+    name = models.CharField("节日/说明", max_length=100, blank=True)
 
-    objects = WorkdayOverrideQuerySet.as_manager()
+    objects = HolidayDayQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "工作日调整"
-        verbose_name_plural = "工作日调整"
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {'工作日' if self.is_workday else '休息日'}"
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}{f'（{self.name}）' if self.name else ''}"
+
+    @property
+    def is_workday(self) -> bool:
+        return self.kind == self.Kind.WORK
+
+
+class HolidayYear(models.Model):
+    """A year whose holiday arrangement is in HolidayDay: deadlines counted in
+    a year without this row are Monday–Friday and marked 待复核."""
+
+    class Source(models.TextChoices):
+        LIBRARY = "library", "库"
+        FILE = "file", "文件"
+        MANUAL = "manual", "手工"
+
+    year = models.PositiveSmallIntegerField("年度", primary_key=True)
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.MANUAL)
+    loaded_at = models.DateTimeField("导入时间")
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    objects = HolidayYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "节假日安排年度"
+        verbose_name_plural = "节假日安排年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年（{self.get_source_display()}）"

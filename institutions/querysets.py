@@ -94,12 +94,20 @@ class ReceiptCounterQuerySet(ScopedQuerySet):
         return self if user.role == Role.COORDINATOR else self.none()
 
 
-class WorkdayOverrideQuerySet(ScopedQuerySet):
+class HolidayDayQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         return self  # the calendar is public knowledge
 
-    def between(self, start, end) -> dict:
-        return dict(self.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+    def in_range(self, start, end):
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class HolidayYearQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        return self  # which years are loaded is public knowledge too
+
+    def loaded(self) -> set[int]:
+        return set(self.values_list("year", flat=True))
 
 
 class RosterImportQuerySet(ScopedQuerySet):

@@ -4,6 +4,7 @@ queries whatever the data size."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,11 +24,12 @@ from .models import (
     FilingClass,
     FilingCorrection,
     FilingDocument,
+    HolidayYear,
     Institution,
     Registration,
     ServiceType,
 )
-from .workdays import WorkdayCalendar
+from .workdays import UNVERIFIED_TEXT, WorkdayCalendar
 
 # --- institutions -------------------------------------------------------------------------
 
@@ -180,10 +182,37 @@ class QueueEntry:
     receipt_days_left: int
     notice_days_left: int
     light: str  # red / yellow / green
+    receipt_unverified: bool = False  # counted across a year whose holidays are not loaded
+    notice_unverified: bool = False
 
     @property
     def overdue(self) -> bool:
         return self.receipt_days_left < 0
+
+    @property
+    def unverified(self) -> bool:
+        return self.receipt_unverified or self.notice_unverified
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The submitted filings with their working days left, and whether the
+    page may say that statutory holidays and 调休 are counted (only when every
+    deadline shown, and today, fall in years whose arrangement is loaded)."""
+
+    entries: list[QueueEntry]
+    holidays_counted: bool
+    loaded_years: frozenset[int] = frozenset()
+    unverified_text: str = UNVERIFIED_TEXT
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index):
+        return self.entries[index]
 
 
 def light_for(days_left: int) -> str:
@@ -194,26 +223,91 @@ def light_for(days_left: int) -> str:
     return "green"
 
 
-def review_queue(*, user, today: dt.date | None = None) -> list[QueueEntry]:
-    """Submitted filings, fewest working days left first, coloured by them.
-    Three queries whatever the queue length (filings, overrides, nothing per row)."""
+def _submitted_on(filing: Filing) -> dt.date | None:
+    return clock.date_of(filing.submitted_at) if filing.submitted_at else None
+
+
+def _unverified(calendar: WorkdayCalendar, filing: Filing, due: dt.date | None, today: dt.date | None) -> bool:
+    if due is None:
+        return False
+    start = _submitted_on(filing) or due
+    return calendar.deadline_unverified(counted_from=start, due=due, today=today)
+
+
+def review_queue(*, user, today: dt.date | None = None) -> ReviewQueue:
+    """Submitted filings, fewest working days left first, coloured by them,
+    each deadline marked when it is counted across a year not loaded.
+    Two queries whatever the queue length (filings; the calendar's days and
+    loaded years in one), nothing per row."""
     today = today or clock.today()
     filings = list(
         Filing.objects.for_user(user).filter(status=Filing.Status.SUBMITTED)
         .select_related("institution", "institution__street")
         .order_by("receipt_due_on", "submitted_at", "pk")
     )
-    if not filings:
-        return []
     dates = [f.receipt_due_on for f in filings if f.receipt_due_on] + [f.notice_due_on for f in filings if f.notice_due_on]
+    dates += [d for d in map(_submitted_on, filings) if d]
     calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates]))
     entries = []
     for filing in filings:
         receipt_left = calendar.working_days_left(filing.receipt_due_on, today) if filing.receipt_due_on else 0
         notice_left = calendar.working_days_left(filing.notice_due_on, today) if filing.notice_due_on else 0
-        entries.append(QueueEntry(filing, receipt_left, notice_left, light_for(receipt_left)))
+        entries.append(QueueEntry(
+            filing, receipt_left, notice_left, light_for(receipt_left),
+            receipt_unverified=_unverified(calendar, filing, filing.receipt_due_on, today),
+            notice_unverified=_unverified(calendar, filing, filing.notice_due_on, today),
+        ))
     entries.sort(key=lambda e: (e.receipt_days_left, e.filing.submitted_at or clock.now(), e.filing.pk))
-    return entries
+    counted = calendar.is_year_loaded(today.year) and not any(e.unverified for e in entries)
+    return ReviewQueue(entries, counted, frozenset(calendar.loaded_years))
+
+
+@dataclass(frozen=True)
+class FilingDeadlines:
+    """A filing's deadlines as its page shows them: marked 待复核 when counted
+    across a year whose holiday arrangement is not loaded."""
+
+    receipt_unverified: bool = False
+    notice_unverified: bool = False
+    text: str = UNVERIFIED_TEXT
+
+    @property
+    def unverified(self) -> bool:
+        return self.receipt_unverified or self.notice_unverified
+
+
+def filing_deadlines(filing: Filing) -> FilingDeadlines:
+    """One query (the loaded years), whatever the filing's state, so the page
+    costs the same before and after submission."""
+    calendar = WorkdayCalendar(clock.today(), clock.today(), exceptions={}, loaded_years=HolidayYear.objects.loaded())
+    return FilingDeadlines(
+        receipt_unverified=_unverified(calendar, filing, filing.receipt_due_on, None),
+        notice_unverified=_unverified(calendar, filing, filing.notice_due_on, None),
+    )
+
+
+# The State Council publishes next year's arrangement around November.
+HOLIDAY_NOTICE_FROM_MONTH = 11
+
+
+def holiday_arrangement_notice(*, user, on: dt.date | None = None, loaded_years: Iterable[int] | None = None) -> str:
+    """From 1 November, coordinators are reminded until next year's holiday
+    arrangement is loaded (and all year if the current one is not). Empty for
+    everyone else; one query for a coordinator (none given the loaded years a
+    calendar has read already), none otherwise."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.COORDINATOR:
+        return ""
+    on = on or clock.today()
+    wanted = [on.year, on.year + 1] if on.month >= HOLIDAY_NOTICE_FROM_MONTH else [on.year]
+    if loaded_years is None:
+        loaded = set(HolidayYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    else:
+        loaded = set(loaded_years)
+    missing = [year for year in wanted if year not in loaded]
+    if not missing:
+        return ""
+    years = "、".join(f"{year}年" for year in missing)
+    return f"{years}节假日安排尚未导入：请按国务院办公厅通知用 manage.py load_holidays 导入，或在后台编辑。"
 
 
 def returned_filings(*, user) -> QuerySet[Filing]:

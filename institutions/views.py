@@ -183,6 +183,7 @@ class FilingContextMixin:
             "may_review": _is_coordinator(user) and filing.status == Filing.Status.SUBMITTED,
             "upload_form": extra.pop("upload_form", None) or DocumentUploadForm(),
             "history": selectors.filing_history(filing),
+            "deadlines": selectors.filing_deadlines(filing),
             **extra,
         }
 
@@ -384,9 +385,11 @@ class ReviewQueueView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         today = clock.today()
+        queue = selectors.review_queue(user=user, today=today)
         return super().get_context_data(
             today=today,
-            queue=selectors.review_queue(user=user, today=today),
+            queue=queue,
+            holiday_notice=selectors.holiday_arrangement_notice(user=user, on=today, loaded_years=queue.loaded_years),
             returned=selectors.returned_filings(user=user),
             awaiting=selectors.registrations_awaiting_filing(user=user)[:200],
             **kwargs,

@@ -1,58 +1,70 @@
-"""Working days in mainland China: weekends, statutory holidays and make-up
-workdays (调休) from the `chinese-calendar` library, with the admin-editable
-`WorkdayOverride` table winning over it (a correction, or a year the library
-does not know yet; for such a year without overrides, Monday–Friday).
+"""Working days in mainland China, from the district's own calendar table.
+
+`HolidayDay` holds the exceptional days (放假, 调休上班); `HolidayYear` the
+years whose arrangement is loaded. A day is a working day when it is
+Monday–Friday and not 放假, or when it is 调休上班. For a year that is not
+loaded the same rule gives plain Monday–Friday (plus whatever rows a
+coordinator typed in), and whatever is counted across such a year is
+"unverified": pages and reminders mark it with UNVERIFIED_TEXT.
 
 Counting convention: `add_working_days(d, n)` is the n-th working day *after*
 d (d itself never counts, whatever it is), so a filing submitted on any day is
 due 5 working days later. `working_days_between(a, b)` counts working days in
-(a, b]; it is negative when b is before a.
+(a, b]; it is negative when b is before a. `range_unverified(a, b)` asks about
+the same days (a, b].
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
-
-import chinese_calendar
-
-logger = logging.getLogger(__name__)
 
 ONE_DAY = dt.timedelta(days=1)
-_warned_years: set[int] = set()
+
+UNVERIFIED_TEXT = "该年度节假日安排尚未导入，期限待复核"
 
 
-def library_is_workday(day: dt.date) -> bool:
-    """The library's answer; Monday–Friday for a year it does not cover."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        if day.year not in _warned_years:
-            _warned_years.add(day.year)
-            logger.warning(
-                "chinese-calendar 不含 %s 年的节假日安排，按周一至周五计算（可在“工作日调整”中补充）", day.year
-            )
-        return day.weekday() < 5
+def _read(start: dt.date, end: dt.date) -> tuple[dict[dt.date, bool], set[int]]:
+    """The exceptional days of [start, end] and the loaded years, in ONE query
+    (a UNION ALL: the year rows come back with a NULL date and the year as text),
+    so a page's calendar costs what it cost before years were tracked."""
+    from django.db.models import CharField, DateField, Value
+    from django.db.models.functions import Cast
+
+    from .models import HolidayDay, HolidayYear
+
+    days = HolidayDay.objects.in_range(start, end).order_by().values_list("date", "kind")
+    years = HolidayYear.objects.order_by().values_list(
+        Value(None, output_field=DateField()), Cast("year", output_field=CharField())
+    )
+    exceptions: dict[dt.date, bool] = {}
+    loaded: set[int] = set()
+    for day, value in days.union(years, all=True):
+        if day is None:
+            loaded.add(int(value))
+        else:
+            exceptions[day] = value == HolidayDay.Kind.WORK
+    return exceptions, loaded
 
 
 class WorkdayCalendar:
-    """Working days over a date range, with the overrides of that range read
-    in one query. Build one per page or job and ask it many questions."""
+    """Working days over a date range, read in one query (the range's
+    exceptional days and the loaded years). Build one per page or job and ask
+    it many questions; a question outside the range reads once more."""
 
-    def __init__(self, start: dt.date, end: dt.date, *, overrides: dict[dt.date, bool] | None = None):
-        if overrides is None:
-            from .models import WorkdayOverride
-
-            overrides = WorkdayOverride.objects.between(start, end)
+    def __init__(self, start: dt.date, end: dt.date, *, exceptions: dict[dt.date, bool] | None = None,
+                 loaded_years: set[int] | None = None):
+        if exceptions is None or loaded_years is None:
+            read_exceptions, read_years = _read(start, end)
+            exceptions = read_exceptions if exceptions is None else exceptions
+            loaded_years = read_years if loaded_years is None else loaded_years
         self.start, self.end = start, end
-        self.overrides = overrides
+        self.exceptions = exceptions
+        self.loaded_years = set(loaded_years)
         self._cache: dict[dt.date, bool] = {}
 
     def _load_more(self, day: dt.date) -> None:
-        # A question outside the loaded range: read that stretch's overrides too.
-        from .models import WorkdayOverride
-
+        # A question outside the loaded range: read that stretch too.
         start, end = min(day, self.start), max(day, self.end)
-        self.overrides = WorkdayOverride.objects.between(start, end)
+        self.exceptions, self.loaded_years = _read(start, end)
         self.start, self.end = start, end
 
     def is_workday(self, day: dt.date) -> bool:
@@ -60,9 +72,35 @@ class WorkdayCalendar:
             return self._cache[day]
         if not (self.start <= day <= self.end):
             self._load_more(day)
-        answer = self.overrides[day] if day in self.overrides else library_is_workday(day)
+        answer = self.exceptions[day] if day in self.exceptions else day.weekday() < 5
         self._cache[day] = answer
         return answer
+
+    # --- which years are loaded -----------------------------------------------------------
+
+    def is_year_loaded(self, year: int) -> bool:
+        return year in self.loaded_years
+
+    def unloaded_years(self, start: dt.date, end: dt.date) -> list[int]:
+        """The years of the days in (start, end] (either order) whose arrangement
+        is not loaded: what counting over that stretch assumed Monday–Friday for."""
+        low, high = min(start, end), max(start, end)
+        if low == high:
+            return []
+        first = (low + ONE_DAY).year
+        return [y for y in range(first, high.year + 1) if y not in self.loaded_years]
+
+    def range_unverified(self, start: dt.date, end: dt.date) -> bool:
+        return bool(self.unloaded_years(start, end))
+
+    def deadline_unverified(self, *, counted_from: dt.date, due: dt.date, today: dt.date | None = None) -> bool:
+        """A deadline counted from `counted_from` to `due` (and, given `today`,
+        the days left or late counted from today) touches a year not loaded."""
+        if self.range_unverified(counted_from, due):
+            return True
+        return today is not None and self.range_unverified(today, due)
+
+    # --- counting -------------------------------------------------------------------------
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         if n < 0:
@@ -89,9 +127,11 @@ class WorkdayCalendar:
         return self.working_days_between(today, due)
 
 
-def _calendar_for(start: dt.date, end: dt.date, span: int = 0) -> WorkdayCalendar:
-    # Enough range for n working days even across Spring Festival (≈ 2n + 20 days).
-    return WorkdayCalendar(start, max(end, start + dt.timedelta(days=2 * span + 30)))
+def calendar_for(start: dt.date, span: int = 0, end: dt.date | None = None) -> WorkdayCalendar:
+    """A calendar from `start` wide enough for `span` working days even across
+    Spring Festival (≈ 2n + 30 days), or up to `end` if that is later."""
+    wide = start + dt.timedelta(days=2 * span + 30)
+    return WorkdayCalendar(start, max(end or wide, wide))
 
 
 def is_workday(day: dt.date) -> bool:
@@ -99,7 +139,7 @@ def is_workday(day: dt.date) -> bool:
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:
-    return _calendar_for(day, day, n).add_working_days(day, n)
+    return calendar_for(day, n).add_working_days(day, n)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:

@@ -25,7 +25,7 @@ a task without one); plan-wide milestones → the coordinators.
 
 `collect(on=D)` costs a fixed number of queries however many items are due
 (about ten: settings, people, plans, assignments, reports, milestones,
-units of lead-less tasks, notices, filings, working-day overrides)."""
+units of lead-less tasks, notices, filings, the working-day calendar)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -349,8 +349,9 @@ def collect_filings(
 ) -> Iterator[Reminder]:
     """Filings waiting for review whose receipt deadline is within `working_days`
     working days (or past), on working days only. Two queries."""
+    from core.clock import date_of
     from institutions.models import Filing
-    from institutions.workdays import WorkdayCalendar
+    from institutions.workdays import UNVERIFIED_TEXT, WorkdayCalendar
 
     if not people.coordinators:
         return
@@ -359,14 +360,15 @@ def collect_filings(
     rows = list(
         Filing.objects.filter(
             status=Filing.Status.SUBMITTED, receipt_due_on__isnull=False, receipt_due_on__lte=horizon
-        ).values_list("pk", "kind", "receipt_due_on", "institution__name").order_by("receipt_due_on", "pk")
+        ).values_list("pk", "kind", "receipt_due_on", "institution__name", "submitted_at")
+        .order_by("receipt_due_on", "pk")
     )
     dates = [r[2] for r in rows]
     calendar = WorkdayCalendar(min([on, *dates]), max([on, *dates]))
     if not calendar.is_workday(on):
         return
     kinds = dict(Filing.Kind.choices)
-    for pk, kind, receipt_due, institution in rows:
+    for pk, kind, receipt_due, institution, submitted_at in rows:
         left = calendar.working_days_left(receipt_due, on)
         if left > working_days:
             continue
@@ -376,6 +378,9 @@ def collect_filings(
             detail = f"今日（{cn_date(receipt_due)}）为回执期限"
         else:
             detail = f"已超过回执期限（{cn_date(receipt_due)}）{-left}个工作日"
+        counted_from = date_of(submitted_at) if submitted_at else receipt_due
+        if calendar.deadline_unverified(counted_from=counted_from, due=receipt_due, today=on):
+            detail += f"（{UNVERIFIED_TEXT}）"
         subject = f"{institution} · {kinds.get(kind, kind)}待审核"[:300]
         url = links.filing(filing_id=pk)
         for person in people.coordinators:

@@ -155,13 +155,13 @@ class FilingDocumentFactory(DjangoModelFactory):
     size = len(PDF_BYTES)
 
 
-class WorkdayOverrideFactory(DjangoModelFactory):
+class HolidayDayFactory(DjangoModelFactory):
     class Meta:
-        model = "institutions.WorkdayOverride"
+        model = "institutions.HolidayDay"
         django_get_or_create = ("date",)
 
-    is_workday = True
-    note = "测试调整"
+    kind = "work"
+    name = "测试调整"
 
 
 # ---- progress (issue 3): periods, reports, notices, completions ----

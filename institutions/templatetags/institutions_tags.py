@@ -1,6 +1,6 @@
 from django import template
 
-from ..selectors import filing_status_text, light_for
+from ..selectors import filing_status_text, holiday_arrangement_notice, light_for
 
 register = template.Library()
 
@@ -23,3 +23,11 @@ def days_left_text(days: int) -> str:
 @register.filter
 def light(days: int) -> str:
     return light_for(days)
+
+
+@register.inclusion_tag("institutions/_holiday_notice.html", takes_context=True)
+def holiday_notice(context) -> dict:
+    """The coordinators' reminder to load next year's holiday arrangement (from
+    1 November); nothing, and no query, for other roles."""
+    request = context.get("request")
+    return {"holiday_notice": holiday_arrangement_notice(user=getattr(request, "user", None))}

@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.urls import reverse
 
 from institutions.models import (
-    Filing, FilingClass, FilingCorrection, FilingDocument, Institution, ReceiptCounter, Registration, RosterImport,
-    WorkdayOverride,
+    Filing, FilingClass, FilingCorrection, FilingDocument, HolidayDay, HolidayYear, Institution, ReceiptCounter,
+    Registration, RosterImport,
 )
-from tests.factories import FilingDocumentFactory, RegistrationFactory, UserFactory, WorkdayOverrideFactory
+from tests.factories import FilingDocumentFactory, HolidayDayFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-MODELS = [Institution, Registration, Filing, FilingDocument, FilingCorrection, ReceiptCounter, WorkdayOverride,
-          RosterImport]
+MODELS = [Institution, Registration, Filing, FilingDocument, FilingCorrection, ReceiptCounter, HolidayDay,
+          HolidayYear, RosterImport]
 
 
 def test_every_model_is_registered_with_chinese_names():
@@ -27,7 +27,7 @@ def test_changelists_and_change_pages_load(client, plan_2020):
     client.force_login(superuser)
     registration = RegistrationFactory()
     document = FilingDocumentFactory(filing__institution=registration.institution)
-    WorkdayOverrideFactory(date="2027-02-08", is_workday=False)
+    HolidayDayFactory(date="2027-02-08", kind="off", name="春节")
     for model in MODELS:
         url = reverse(f"admin:institutions_{model._meta.model_name}_changelist")
         response = client.get(url, {"q": "托育"})

@@ -224,7 +224,7 @@ def _queries(client, url):
 # the foundation's per-request cost and are checked only for not growing).
 OWN_QUERIES = {
     "institutions:list": 1 + 1,  # count + page (filing status annotated in the same query)
-    "institutions:review": 4,  # submitted filings, calendar overrides, returned filings, awaiting registrations
+    "institutions:review": 4,  # submitted filings, calendar (its days and loaded years in one), returned, awaiting
     "institutions:registrations": 2,  # count + page
     "institutions:directory": 3,  # total filed, count, page
 }

@@ -9,11 +9,11 @@ from notifications.models import ReminderSettings
 from tests.factories import (
     AssignmentCompletionFactory,
     FilingFactory,
+    HolidayDayFactory,
     MilestoneFactory,
     ProgressReportFactory,
     ReportingPeriodFactory,
     SupervisionNoticeFactory,
-    WorkdayOverrideFactory,
 )
 
 from .conftest import who
@@ -267,9 +267,9 @@ def test_filing_working_days_skip_the_national_day_holiday(world):
     assert filing_rows(rules.collect(D(2026, 10, 3))) == set()  # a holiday
 
 
-def test_filing_reminders_follow_workday_overrides(world):
+def test_filing_reminders_follow_the_calendar_table(world):
     submitted_filing(D(2026, 12, 1))
-    WorkdayOverrideFactory(date=D(2026, 11, 28), is_workday=True, note="调休上班")
+    HolidayDayFactory(date=D(2026, 11, 28), kind="work", name="调休上班")
     assert filing_rows(rules.collect(D(2026, 11, 28))) == {("coordinator", "filing", "filing_review", D(2026, 11, 28))}
 
 
