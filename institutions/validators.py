@@ -64,7 +64,7 @@ def credit_code_errors(code: str) -> list[str]:
         # The 18th character is computed over characters 1–17, so it can only be
         # named once 9–17 are right: telling "第18位应为…" here would send people astray.
         errors.append(
-            f"统一社会信用代码第9–17位（组织机构代码）有误：按第9–16位“{org_body}”，第17位校验码应为“{org_expected}”，"
+            f"统一社会信用代码第9–17位（组织机构代码）校验位错误：按第9–16位“{org_body}”，第17位校验码应为“{org_expected}”，"
             f"现为“{org_check}”；请核对第9–17位（第18位校验码随之变化）"
         )
         return errors

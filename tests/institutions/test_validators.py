@@ -104,7 +104,7 @@ def test_organisation_code_check_character():
     first17 = "91440300192203822"  # 主体标识码 19220382-2: its own check is wrong
     code = first17 + credit_code_check_char(first17)
     assert credit_code_errors(code) == [
-        "统一社会信用代码第9–17位（组织机构代码）有误：按第9–16位“19220382”，第17位校验码应为“1”，现为“2”；"
+        "统一社会信用代码第9–17位（组织机构代码）校验位错误：按第9–16位“19220382”，第17位校验码应为“1”，现为“2”；"
         "请核对第9–17位（第18位校验码随之变化）"
     ]
 
