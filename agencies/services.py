@@ -1,7 +1,8 @@
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from audit.models import ObjectChange
-from audit.services import change_record, snapshot
+from audit.services import change_record, change_record_bulk, snapshot
 
 from .models import Department
 
@@ -39,15 +40,23 @@ def department_kind_for(name: str) -> str:
 
 def departments_ensure(*, names: list[str], actor=None) -> dict[str, Department]:
     """Existing units by name; unknown names become new units (a new group
-    stands for every street office already known)."""
+    stands for every street office known once this call's new units exist),
+    written in a few statements however many there are."""
     wanted = list(dict.fromkeys(names))
     found = {d.name: d for d in Department.objects.filter(name__in=wanted)}
-    for name in wanted:
-        if name in found:
-            continue
-        unit = Department.objects.create(name=name, kind=department_kind_for(name), position=1000)
-        if unit.is_group:
-            unit.members.set(Department.objects.filter(kind=Department.Kind.STREET))
-        change_record(actor=actor, instance=unit, action=ObjectChange.Action.CREATE, comment="导入实施方案时新建")
-        found[name] = unit
+    new = Department.objects.bulk_create(
+        [Department(name=name, kind=department_kind_for(name), position=1000) for name in wanted if name not in found]
+    )
+    if not new:
+        return found
+    groups = [unit for unit in new if unit.is_group]
+    if groups:
+        streets = list(Department.objects.filter(kind=Department.Kind.STREET).values_list("pk", flat=True))
+        membership = Department.members.through
+        membership.objects.bulk_create(
+            membership(from_department_id=group.pk, to_department_id=street) for group in groups for street in streets
+        )
+    prefetch_related_objects(new, "members")  # each new unit's history lists its members, as before
+    change_record_bulk(actor=actor, instances=new, action=ObjectChange.Action.CREATE, comment="导入实施方案时新建")
+    found.update((unit.name, unit) for unit in new)
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,9 +30,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(instance: models.Model | None) -> dict[str, Any]:
+def snapshot(
+    instance: models.Model | None, *, many_to_many: Mapping[str, Iterable[Any]] | None = None
+) -> dict[str, Any]:
     """The object's own fields and many-to-many members as JSON-ready values,
-    labelled by their Chinese verbose names."""
+    labelled by their Chinese verbose names. A writer that already holds the
+    members passes them in `many_to_many` (by field name) and none is queried."""
     if instance is None or instance.pk is None:
         return {}
     data: dict[str, Any] = {}
@@ -45,7 +48,10 @@ def snapshot(instance: models.Model | None) -> dict[str, Any]:
             value = dict(field.flatchoices).get(value, value)
         data[str(field.verbose_name)] = _plain(value)
     for field in opts.many_to_many:
-        data[str(field.verbose_name)] = _plain([str(o) for o in getattr(instance, field.name).all()])
+        members = (many_to_many or {}).get(field.name)
+        if members is None:
+            members = getattr(instance, field.name).all()
+        data[str(field.verbose_name)] = _plain([str(o) for o in members])
     return data
 
 
@@ -80,8 +86,16 @@ def change_record(
     )
 
 
-def change_record_bulk(*, actor, instances: Iterable[models.Model], action: str, comment: str = "") -> int:
-    """Creation history for many new objects in one INSERT (imports)."""
+def change_record_bulk(
+    *,
+    actor,
+    instances: Iterable[models.Model],
+    action: str,
+    comment: str = "",
+    many_to_many: Callable[[models.Model], Mapping[str, Iterable[Any]]] | None = None,
+) -> int:
+    """Creation history for many new objects in one INSERT (imports).
+    `many_to_many(instance)` gives members the caller already holds (see snapshot)."""
     rows = []
     for instance in instances:
         rows.append(
@@ -91,7 +105,7 @@ def change_record_bulk(*, actor, instances: Iterable[models.Model], action: str,
                 content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
                 object_id=str(instance.pk),
                 object_repr=str(instance)[:300],
-                changes=diff({}, snapshot(instance)),
+                changes=diff({}, snapshot(instance, many_to_many=many_to_many(instance) if many_to_many else None)),
                 comment=comment,
             )
         )

@@ -1,10 +1,14 @@
 """The annex's decomposition table (任务分解表) as a spreadsheet, both ways.
 
 Columns: 序号, 工作内容, 具体任务, 牵头单位, 责任单位. Units are separated by 、,
-—— means none, and a trailing 等 means the list is open-ended.
+—— means none, and a trailing 等 means the list is open-ended. Every cell is
+read through `clean_text`, so text wrapped or padded in Excel/WPS arrives as
+the annex writes it (one line, no stray spaces).
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -17,6 +21,47 @@ COLUMNS = ["序号", "工作内容", "具体任务", "牵头单位", "责任单�
 NONE_MARKS = {"", "——", "—", "-", "--", "无"}
 UNIT_SEPARATORS = "、，,；;"
 MAX_HEADER_SCAN = 10
+EMPTY_TABLE = "表格为空：未找到任何任务行。"
+
+# Excel stores a carriage return (and tab, line feed) inside cell text as _x000D_
+# and openpyxl hands the escape over as it is.
+_EXCEL_ESCAPED = re.compile(r"_x(000[9aAdD])_")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\ufeff"))  # zero-width space, BOM
+_WHITESPACE = re.compile(r"\s+")  # includes U+3000, U+00A0, U+2028 and every other Unicode space
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CHINESE_PUNCTUATION = set("“”‘’—…·")
+
+
+def _wide(char: str) -> bool:
+    """Chinese text: ideographs, CJK and full-width punctuation, never spaced apart."""
+    return unicodedata.east_asian_width(char) in ("W", "F") or char in _CHINESE_PUNCTUATION
+
+
+def clean_text(text: str) -> str:
+    r"""A cell's text as the annex writes it, the same rule for every column.
+
+    A run of whitespace (spaces, tabs, line breaks, full-width U+3000, no-break
+    U+00A0, …) is dropped at either end; dropped between two Chinese characters
+    (a wrapped "区人力社保局、\n区教委" reads "区人力社保局、区教委"); dropped
+    where a line break meets Chinese on one side ("2020\n年" → "2020年");
+    otherwise it becomes one space ("Hello\nworld", "2-3 岁" as the annex has it).
+    """
+    if "_x" in text:
+        text = _EXCEL_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = text.translate(_INVISIBLE)
+
+    def gap(match: re.Match) -> str:
+        start, end = match.span()
+        if start == 0 or end == len(text):
+            return ""
+        left, right = _wide(text[start - 1]), _wide(text[end])
+        if left and right:
+            return ""
+        if (left or right) and _LINE_BREAK.search(match.group()):
+            return ""
+        return " "
+
+    return _WHITESPACE.sub(gap, text)
 
 
 @dataclass
@@ -65,12 +110,14 @@ def read_plan_table(source: str | IO[bytes]) -> ParsedTable:
     except SpreadsheetError as exc:
         raise PlanTableError([str(exc)]) from None
     sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = [[clean_text(cell_text(v)) for v in values] for values in sheet.iter_rows(values_only=True)]
     workbook.close()
+    if not any(any(texts) for texts in rows):
+        raise PlanTableError([EMPTY_TABLE])
 
     header_index, columns, caption = None, {}, ""
     for i, values in enumerate(rows[:MAX_HEADER_SCAN]):
-        texts = [cell_text(v).replace(" ", "").replace("\u3000", "") for v in values]
+        texts = [v.replace(" ", "") for v in values]
         if "序号" in texts:
             header_index = i
             columns = {name: texts.index(name) for name in COLUMNS if name in texts}
@@ -86,7 +133,7 @@ def read_plan_table(source: str | IO[bytes]) -> ParsedTable:
     parsed: list[TableRow] = []
     seen_numbers: dict[int, int] = {}
     for offset, values in enumerate(rows[header_index + 1:], start=header_index + 2):
-        cells = {name: cell_text(values[idx]) if idx < len(values) else "" for name, idx in columns.items()}
+        cells = {name: values[idx] if idx < len(values) else "" for name, idx in columns.items()}
         if not any(cells.values()):
             continue
         row_errors = []
@@ -120,7 +167,7 @@ def read_plan_table(source: str | IO[bytes]) -> ParsedTable:
             lead=lead_names[0] if lead_names else None, responsible=responsible, open_ended=open_ended,
         ))
     if not parsed and not errors:
-        errors.append("表格中没有任务行。")
+        errors.append(EMPTY_TABLE)
     if errors:
         raise PlanTableError(errors)
     return ParsedTable(caption=caption, rows=parsed)

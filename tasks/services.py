@@ -2,28 +2,70 @@
 and writing its own history."""
 from __future__ import annotations
 
-from django.db import transaction
+import json
+from collections.abc import Mapping
+
+from django.db import connection, models, transaction
 
 from agencies.models import Department
 from audit.models import ObjectChange
-from audit.services import change_record, snapshot
+from audit.services import change_record, change_record_bulk, snapshot
 
 from .models import Assignment, WorkItem
+
+_BATCH = 1000  # rows per INSERT in bulk writes (SQLite caps it lower by itself)
+
+
+def _insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
+    """Insert rows that need no ids back in one statement whatever their number,
+    the rows travelling as one JSON array (as notifications.delivery.record does):
+    tens of thousands of assignments cost one query, not one model instance each."""
+    if not rows:
+        return
+    opts, quote = model._meta, connection.ops.quote_name
+    columns = [opts.get_field(name) for name in fields]
+    names = ", ".join(quote(field.column) for field in columns)
+    if connection.vendor == "postgresql":
+        picks = ", ".join(f"(r->>{i})::{field.db_type(connection)}" for i, field in enumerate(columns))
+        source = "jsonb_array_elements(%s::jsonb) AS r"
+    elif connection.vendor == "sqlite":
+        picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+        source = "json_each(%s)"
+    else:  # pragma: no cover - other databases: Django's portable way
+        attnames = [field.attname for field in columns]
+        model.objects.bulk_create([model(**dict(zip(attnames, row))) for row in rows], batch_size=_BATCH)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(opts.db_table)} ({names}) SELECT {picks} FROM {source}", [json.dumps(rows)]
+        )
+
+
+def _wanted_units(
+    *, lead_id: int | None, listed: list[tuple[int, bool]], members: Mapping[int, list[int]]
+) -> dict[int, tuple[str, int | None]]:
+    """department id → (role, via group id) implied by a lead and the listed
+    units in order, given as (id, is a group); `members` maps a group to its members."""
+    wanted: dict[int, tuple[str, int | None]] = {}
+    for unit_id, is_group in listed:
+        if is_group:
+            for member_id in members.get(unit_id, ()):
+                wanted.setdefault(member_id, (Assignment.Role.RESPONSIBLE, unit_id))
+        else:
+            wanted[unit_id] = (Assignment.Role.RESPONSIBLE, None)
+    if lead_id:
+        wanted[lead_id] = (Assignment.Role.LEAD, None)  # lead wins over any other listing
+    return wanted
 
 
 def _wanted_assignments(task: WorkItem) -> dict[int, tuple[str, int | None]]:
     """department id → (role, via group id) that the task's listed units imply."""
-    wanted: dict[int, tuple[str, int | None]] = {}
-    for resp in task.responsibilities.select_related("department").prefetch_related("department__members"):
-        unit = resp.department
-        if unit.is_group:
-            for member in unit.members.all():
-                wanted.setdefault(member.pk, (Assignment.Role.RESPONSIBLE, unit.pk))
-        else:
-            wanted[unit.pk] = (Assignment.Role.RESPONSIBLE, None)
-    if task.lead_unit_id:
-        wanted[task.lead_unit_id] = (Assignment.Role.LEAD, None)  # lead wins over any other listing
-    return wanted
+    listed = list(task.responsibilities.select_related("department").prefetch_related("department__members"))
+    return _wanted_units(
+        lead_id=task.lead_unit_id,
+        listed=[(r.department_id, r.department.is_group) for r in listed],
+        members={r.department_id: [m.pk for m in r.department.members.all()] for r in listed if r.department.is_group},
+    )
 
 
 def assignments_sync(*, task: WorkItem) -> None:
@@ -107,6 +149,7 @@ def plan_import(
     The whole table is read and checked before anything is written; any
     problem raises PlanTableError listing every bad row, and nothing is saved.
     """
+    from agencies.selectors import group_member_ids
     from agencies.services import departments_ensure
 
     from .models import Plan, Responsibility
@@ -120,14 +163,29 @@ def plan_import(
     change_record(actor=actor, instance=plan, action=ObjectChange.Action.CREATE, comment="由任务分解表导入")
     names = [n for row in table.rows for n in ([row.lead] if row.lead else []) + row.responsible]
     units = departments_ensure(names=names, actor=actor)
-    for row in table.rows:
-        item = WorkItem.objects.create(
-            plan=plan, kind=WorkItem.Kind.TASK, number=row.number, title=row.title, content=row.content,
-            lead_unit=units[row.lead] if row.lead else None, units_open_ended=row.open_ended,
-        )
-        Responsibility.objects.bulk_create(
-            Responsibility(task=item, department=units[name], position=i) for i, name in enumerate(row.responsible, 1)
-        )
-        assignments_sync(task=item)
-        change_record(actor=actor, instance=item, action=ObjectChange.Action.CREATE, comment="由任务分解表导入")
+    members = group_member_ids(group_ids=[u.pk for u in units.values() if u.is_group])
+    # Everything was checked above: write in bulk, a few statements per table, not per row.
+    items = WorkItem.objects.bulk_create(
+        [
+            WorkItem(
+                plan=plan, kind=WorkItem.Kind.TASK, number=row.number, title=row.title, content=row.content,
+                lead_unit=units[row.lead] if row.lead else None, units_open_ended=row.open_ended,
+            )
+            for row in table.rows
+        ],
+        batch_size=_BATCH,
+    )
+    responsibilities, assignments, listed_units = [], [], {}
+    for item, row in zip(items, table.rows, strict=True):
+        listed = listed_units[item.pk] = [units[name] for name in row.responsible]
+        responsibilities += [(item.pk, unit.pk, i) for i, unit in enumerate(listed, 1)]
+        wanted = _wanted_units(lead_id=item.lead_unit_id, listed=[(u.pk, u.is_group) for u in listed], members=members)
+        assignments += [(item.pk, dept_id, role, via) for dept_id, (role, via) in wanted.items()]
+    _insert_rows(Responsibility, ["task", "department", "position"], responsibilities)
+    _insert_rows(Assignment, ["task", "department", "role", "via_group"], assignments)
+    # History as before, each item's 责任单位 in its record (from the units at hand, not re-read).
+    change_record_bulk(
+        actor=actor, instances=items, action=ObjectChange.Action.CREATE, comment="由任务分解表导入",
+        many_to_many=lambda item: {"responsible_units": listed_units[item.pk]},
+    )
     return plan
