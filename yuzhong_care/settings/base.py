@@ -324,3 +324,14 @@ CELERY_BEAT_SCHEDULE["reports-warm-dashboards"] = {"task": "reports.warm_dashboa
 # worker that renders ahead (settings/production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- end dashboards and reports ---
+
+# --- degrade, don't fail (issue 12) ---
+# After a failed call the Redis cache is skipped this many seconds (each call a miss).
+REDIS_CACHE_RETRY_SECONDS = env.float("REDIS_CACHE_RETRY_SECONDS", default=5)
+# Big exports: a job queued but not picked up, or running but silent (no heartbeat),
+# this many minutes is sent again by the sweep (every minute); a job that began
+# EXPORT_JOB_MAX_ATTEMPTS runs and went silent again is failed and its requester told.
+EXPORT_JOB_STALE_MINUTES = env.float("EXPORT_JOB_STALE_MINUTES", default=5)
+EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["reports-sweep-export-jobs"] = {"task": "reports.sweep_export_jobs", "schedule": 60.0}
+# --- end degrade ---
