@@ -138,7 +138,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "accounts.axes.username_from_request"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+# The client address of a lock: REMOTE_ADDR, or X-Forwarded-For when the request
+# comes from a declared reverse proxy (addresses or networks, comma-separated; the
+# shipped nginx site: TRUSTED_PROXIES=127.0.0.1). Empty: no proxy is trusted.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip"
 
 # Two-factor sign-in (TOTP): required for these roles, and for the admin site.
 PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=["coordinator"])
