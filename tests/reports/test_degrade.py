@@ -300,3 +300,34 @@ def test_beat_runs_the_sweep_every_minute():
     entry = django_settings.CELERY_BEAT_SCHEDULE["reports-sweep-export-jobs"]
     assert entry == {"task": "reports.sweep_export_jobs", "schedule": 60.0}
     assert "reports.sweep_export_jobs" in app.tasks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_filesystem_queue_a_job_whose_worker_was_killed_is_resumed_by_the_sweep(history, settings, tmp_path):
+    """`make run` (kombu's filesystem transport): a worker killed mid-job leaves the job
+    running with a heartbeat that stops; the sweep puts it back and a real worker finishes it."""
+    from celery.contrib.testing.worker import start_worker
+
+    settings.EXPORT_JOB_STALE_MINUTES = 0.05  # 3 s
+    silent = clock.now() - dt.timedelta(seconds=10)
+    job = _job(history.viewer, status="running", attempts=1, started_at=silent, heartbeat_at=silent, done_rows=1)
+    folders = {"data_folder_in": str(tmp_path / "queue"), "data_folder_out": str(tmp_path / "queue"),
+               "processed_folder": str(tmp_path / "processed"), "control_folder": str(tmp_path / "control"),
+               "store_processed": False, "polling_interval": 0.1}
+    for folder in ("queue", "processed", "control"):
+        (tmp_path / folder).mkdir()
+    try:
+        with broker("filesystem://", worker_hijack_root_logger=False):
+            app.conf.broker_transport_options = folders
+            _reset_connections()
+            with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+                assert export_jobs_sweep()["resumed"] == [job.pk]
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    job.refresh_from_db()
+                    if job.is_finished:
+                        break
+                    time.sleep(0.2)
+    finally:
+        _set_task_join_will_block(False)
+    assert job.status == ExportJob.Status.DONE and job.attempts == 2 and job.done_rows == 2
