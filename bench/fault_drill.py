@@ -77,6 +77,7 @@ class Drill:
         self.exports: list[int] = []
         self.stop_load = threading.Event()
         self.lock = threading.Lock()
+        self.phase = "normal"
 
     # ------------------------------------------------------------------ services
     def run(self, *args, **kwargs):
@@ -153,16 +154,16 @@ class Drill:
         except (OSError, http.client.HTTPException) as exc:
             with self.lock:
                 self.stats[kind] += 1
-                self.errors[f"connection: {exc.__class__.__name__}"] += 1
+                self.errors[f"{self.phase}: connection {exc.__class__.__name__}"] += 1
             return None, "", ""
         finally:
             conn.close()
         with self.lock:
             self.stats[kind] += 1
             if status >= 500:
-                self.errors[f"HTTP {status}"] += 1
+                self.errors[f"{self.phase}: HTTP {status}"] += 1
             elif status >= 400 or (status == 302 and location.startswith("/accounts/login")):
-                self.errors[f"HTTP {status} {location[:20]}"] += 1
+                self.errors[f"{self.phase}: HTTP {status} {location[:20]}"] += 1
         return status, data, location
 
     def officer_loop(self, session):
@@ -192,12 +193,22 @@ class Drill:
             time.sleep(random.uniform(0.2, 0.6))
 
     def export(self, session) -> int | None:
-        status, _, location = self.request("POST", "/dashboards/exports/", session, {}, kind="export POST")
-        match = re.search(r"/exports/(\d+)/", location or "")
-        if status == 302 and match:
-            self.exports.append(int(match.group(1)))
-            return int(match.group(1))
+        for _ in range(3):
+            status, _, location = self.request("POST", "/dashboards/exports/", session, {}, kind="export POST")
+            match = re.search(r"/exports/(\d+)/", location or "")
+            if status == 302 and match:
+                self.exports.append(int(match.group(1)))
+                return int(match.group(1))
+            log(f"  export request answered {status} {location}; again")
         return None
+
+    def job_state(self, pk: int) -> tuple[str, int]:
+        import psycopg2
+
+        with psycopg2.connect(host="127.0.0.1", port=self.pg_port, user="yuzhong", dbname=DB) as conn:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT status, done_rows FROM reports_exportjob WHERE id = %s", [pk])
+                return cursor.fetchone()
 
     # ------------------------------------------------------------------ the drill
     def main(self):
@@ -208,7 +219,7 @@ class Drill:
         self.run(BIN / "python", "manage.py", "setup_portal", capture_output=True)
         self.run(BIN / "python", "manage.py", "collectstatic", "--noinput", "-v", "0")
         log("generating data (thousands of reports, so an export takes seconds)")
-        self.run(BIN / "python", "manage.py", "generate_scale_data", "--scale", "0.15", "--months", "36",
+        self.run(BIN / "python", "manage.py", "generate_scale_data", "--scale", "0.05", "--months", "36",
                  "--institutions", "200", capture_output=True)
         self.run(BIN / "python", str(ROOT / "bench" / "load" / "prepare.py"), capture_output=True)
         accounts = json.loads((ROOT / "bench" / "results" / "load-users.json").read_text())
@@ -227,6 +238,7 @@ class Drill:
         time.sleep(10)
 
         log("fault 1: Redis stopped for 30 s")
+        self.phase = "Redis down"
         self.stop("redis")
         time.sleep(5)
         during = self.export(viewer)
@@ -237,28 +249,34 @@ class Drill:
         time.sleep(25)
         self.start_redis()
         log("  Redis back")
+        self.phase = "normal"
         time.sleep(10)
 
         log("fault 2: worker killed (SIGKILL) in the middle of an export")
+        self.phase = "worker killed"
         job = self.export(viewer)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            state = self.django(f"from reports.models import ExportJob as J; j=J.objects.get(pk={job}); "
-                                "print(j.status, j.done_rows)").split()
-            if state and state[0] == "running":
+        state = ("?", 0)
+        while job and time.monotonic() < deadline:
+            state = self.job_state(job)
+            if state[0] == "running" and state[1] > 0:
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         self.stop("worker", signal.SIGKILL)
-        log(f"  worker killed while export {job} was {' '.join(state)}; new worker started")
+        log(f"  worker killed while export {job} was {state[0]} ({state[1]:,} rows written); new worker started")
         self.start_worker()
         subprocess.run([BIN / "python", "manage.py", "send_reminders"], env=self.env, cwd=ROOT, capture_output=True)
         time.sleep(15)
 
         log("fault 3: private PostgreSQL restarted (10 s down)")
+        self.phase = "PostgreSQL down"
         self.pg("stop")
         time.sleep(10)
         self.pg("start")
         log("  PostgreSQL back")
+        self.phase = "after PostgreSQL restart (first 5 s)"
+        time.sleep(5)
+        self.phase = "normal"
 
         while time.monotonic() - started < SECONDS:
             time.sleep(1)
