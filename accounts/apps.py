@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "账号与权限"
+
+    def ready(self):
+        from axes.signals import user_locked_out
+
+        from .axes import on_user_locked_out
+
+        user_locked_out.connect(on_user_locked_out, dispatch_uid="accounts.lockout_record")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import lockouts, views
 
 app_name = "accounts"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("institution/", views.OperatorHomeView.as_view(), name="operator-home"),
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("lockouts/", lockouts.LockoutListView.as_view(), name="lockouts"),
     path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("two-factor/verify/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
 ]

@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("信息公示", "institutions:directory", frozenset(Role)),
     NavItem("本单位看板", "reports:my-department", frozenset({Role.OFFICER, Role.LEADER})),
     NavItem("数据导出", "reports:exports", SEES_ALL | frozenset({Role.OFFICER, Role.LEADER})),
+    NavItem("登录锁定", "accounts:lockouts", frozenset({Role.COORDINATOR})),
     NavItem("管理后台", "admin:index", frozenset({Role.COORDINATOR})),
 ]
 

@@ -14,20 +14,33 @@ Each process may keep its own copy (the default local-memory cache) or share
 one (Redis, via CACHES): either way the key comes from the shared database,
 so no host can serve another's stale figures. REPORTS_DASHBOARD_CACHE_SECONDS
 = 0 turns caching off.
+
+A cache is an optimisation, never a dependency: with Redis down or slow a page
+is computed as on a miss (ResilientRedisCache, the production backend). Short
+socket timeouts (settings: REDIS_CACHE_TIMEOUT) bound what a failing call costs,
+and after a failure the cache is skipped for REDIS_CACHE_RETRY_SECONDS, so an
+outage costs a page nothing after the first miss.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 VERSION_MODELS = (
     "audit.ObjectChange",
@@ -103,3 +116,85 @@ def fragment_missing(user, name: str, parts: tuple) -> bool:
 
 def clear() -> None:
     _store().clear()
+
+
+# ---------------------------------------------------------------- Redis down: misses, not 500s
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+_outage_lock = threading.Lock()
+_outage_until: dict[str, float] = {}  # location -> monotonic time before which the cache is skipped
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache whose failures are logged and treated as misses
+    (reads return the default, writes do nothing). After a failure the server
+    is left alone for REDIS_CACHE_RETRY_SECONDS (per process), so a page pays
+    at most one failed connection per interval."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._location = repr(self._servers)
+
+    def _down(self) -> bool:
+        until = _outage_until.get(self._location)
+        return until is not None and time.monotonic() < until
+
+    def _guard(self, operation: str, call: Callable, fallback):
+        if self._down():
+            return fallback
+        try:
+            return call()
+        except _redis_errors() as exc:
+            retry = float(getattr(settings, "REDIS_CACHE_RETRY_SECONDS", 5))
+            with _outage_lock:
+                first = not self._down()
+                _outage_until[self._location] = time.monotonic() + retry
+            if first:
+                logger.warning("缓存服务不可用（%s：%s），按未命中处理，%s 秒后重试", operation,
+                               exc.__class__.__name__, retry)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", lambda: super(ResilientRedisCache, self).get(key, default, version), default)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", lambda: super(ResilientRedisCache, self).has_key(key, version), False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set", lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), False)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set_many", lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
+                           list(data))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", lambda: super(ResilientRedisCache, self).delete(key, version), False)
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
+
+    def clear(self):
+        return self._guard("clear", lambda: super(ResilientRedisCache, self).clear(), False)
+
+
+def outage_reset() -> None:
+    """Forget remembered outages (tests; a process that knows the server is back)."""
+    with _outage_lock:
+        _outage_until.clear()
+

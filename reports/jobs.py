@@ -16,3 +16,11 @@ def warm_dashboards() -> int:
     from .warm import dashboards_warm
 
     return dashboards_warm()
+
+
+@shared_task(name="reports.sweep_export_jobs", ignore_result=True)
+def sweep_export_jobs() -> dict:
+    """Every minute (beat): exports never sent, never picked up, or whose worker died."""
+    from .services import export_jobs_sweep
+
+    return export_jobs_sweep()

@@ -39,6 +39,12 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField("申请时间", default=timezone.now)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Delivery and liveness (reports.services.export_jobs_sweep): when the job was last
+    # handed to the broker (None: never, e.g. the broker was down), the running
+    # worker's last sign of life (every batch of rows written), and how many runs began.
+    sent_at = models.DateTimeField("最近派发时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
 
     objects = ExportJobQuerySet.as_manager()
 

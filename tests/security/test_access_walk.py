@@ -87,6 +87,7 @@ GET = {
     ("accounts:password-change-done", "-"):              "L    200   200  200  200  200  200  200  200",
     ("accounts:operator-home", "-"):                     "L    403   403  403  403  403  R    403  R",
     ("accounts:sessions", "-"):                          "L    200   200  200  200  200  200  200  200",
+    ("accounts:lockouts", "-"):                          "L    200   403  403  403  403  403  403  403",
     ("accounts:two-factor-setup", "-"):                  "L    200   200  200  200  200  200  200  200",
     ("accounts:two-factor-verify", "-"):                 "L    R     R    R    R    R    R    R    R",
     # tasks
@@ -226,6 +227,7 @@ POST = {
     ("accounts:password-change", "-"):                   "L    R     R    R    R    R    R    R    R",
     ("accounts:operator-home", "-"):                     "L    403   403  403  403  403  R    403  R",
     ("accounts:sessions", "-"):                          "L    R     R    R    R    R    R    R    R",
+    ("accounts:lockouts", "-"):                          "L    R     403  403  403  403  403  403  403",
     ("accounts:two-factor-setup", "-"):                  "L    200   200  200  200  200  200  200  200",
     ("accounts:two-factor-verify", "-"):                 "L    R     R    R    R    R    R    R    R",
     ("notifications:mark-read", "own"):                  "L    404   R    404  404  404  404  404  404",
@@ -309,7 +311,8 @@ def _report_create(attr):
 TARGETS = {
     "home": _none(), "login": _none(), "health": _none(), "admin:index": _none(),
     "accounts:logout": _none(), "accounts:password-change": _none(), "accounts:password-change-done": _none(),
-    "accounts:operator-home": _none(), "accounts:sessions": _none(), "accounts:two-factor-setup": _none(),
+    "accounts:operator-home": _none(), "accounts:sessions": _none(), "accounts:lockouts": _none(),
+    "accounts:two-factor-setup": _none(),
     "accounts:two-factor-verify": _none(),
     "tasks:list": _none(), "tasks:detail": _own_other("task", "other_task"),
     "notifications:inbox": _none(), "notifications:detail": _own_other("note", "other_note"),
@@ -388,6 +391,7 @@ def _post_body(w, name: str, variant: str) -> dict:
             "new_password2": "Anders-Neu-2026!x",
         },
         "accounts:two-factor-setup": lambda: {"token": "000000"},
+        "accounts:lockouts": lambda: {"attempt": "0"},
         "accounts:two-factor-verify": lambda: {"token": "000000"},
         "institutions:flags": lambda: {"is_inclusive": "on", "is_demonstration": "on",
                                        "demonstration_on": "2026-11-01"},

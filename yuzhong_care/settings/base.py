@@ -138,7 +138,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "accounts.axes.username_from_request"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+# The client address of a lock: REMOTE_ADDR, or X-Forwarded-For when the request
+# comes from a declared reverse proxy (addresses or networks, comma-separated; the
+# shipped nginx site: TRUSTED_PROXIES=127.0.0.1). Empty: no proxy is trusted.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip"
 
 # Two-factor sign-in (TOTP): required for these roles, and for the admin site.
 PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=["coordinator"])
@@ -324,3 +328,14 @@ CELERY_BEAT_SCHEDULE["reports-warm-dashboards"] = {"task": "reports.warm_dashboa
 # worker that renders ahead (settings/production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- end dashboards and reports ---
+
+# --- degrade, don't fail (issue 12) ---
+# After a failed call the Redis cache is skipped this many seconds (each call a miss).
+REDIS_CACHE_RETRY_SECONDS = env.float("REDIS_CACHE_RETRY_SECONDS", default=5)
+# Big exports: a job queued but not picked up, or running but silent (no heartbeat),
+# this many minutes is sent again by the sweep (every minute); a job that began
+# EXPORT_JOB_MAX_ATTEMPTS runs and went silent again is failed and its requester told.
+EXPORT_JOB_STALE_MINUTES = env.float("EXPORT_JOB_STALE_MINUTES", default=5)
+EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["reports-sweep-export-jobs"] = {"task": "reports.sweep_export_jobs", "schedule": 60.0}
+# --- end degrade ---

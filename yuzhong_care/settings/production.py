@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, env
+from .base import CACHES, DATABASES, env
 
 for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not env(_name, default=""):
@@ -24,6 +24,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 _redis = env("REDIS_URL", default="")
 if env("CACHE_URL", default="") or _redis:
     CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or re.sub(r"/\d*$", "", _redis) + "/1")}
+# Redis down is a cache miss, not a 500 (reports/cache.py): short socket timeouts
+# bound a failing call (a stopped server refuses at once; a lost host costs at
+# most this), and the backend skips the server for REDIS_CACHE_RETRY_SECONDS after one.
+if CACHES["default"]["BACKEND"].endswith("redis.RedisCache"):
+    _cache_timeout = env.float("REDIS_CACHE_TIMEOUT", default=0.5)
+    CACHES["default"]["BACKEND"] = "reports.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
