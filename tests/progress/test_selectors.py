@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from progress import selectors, services
 from tests.factories import ProgressReportFactory
@@ -30,7 +31,9 @@ def test_due_list_drops_what_was_submitted(world):
     assert mine.rows[0].this_period.text == "待审核"
 
 
+@time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.timezone.utc), tick=False)
 def test_returned_reports_lead_the_page(world):
+    # November's report, read in November (pinned: it is this period's report only then).
     p = period(world.plan, 2026, 11)
     report = services.report_create(actor=world.officer, assignment=world.lead_a, period=p,
                                     progress="x", percent=10, submit=True)
