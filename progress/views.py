@@ -18,7 +18,7 @@ from audit.selectors import changes_for
 from core import clock
 from core.uploads import attachment_response
 from core.views import RoleRequiredMixin
-from tasks.models import Assignment, Milestone
+from tasks.models import Assignment, Milestone, Plan
 
 from . import forms, periods, rules, selectors, services
 from .models import AssignmentCompletion, MilestoneFile, NoticeFile, ReportFile, SupervisionNotice
@@ -105,7 +105,7 @@ class AssignmentView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "assignment": assignment, "overview": overview, "page_obj": page,
             "can_write": rules.can_write_report(user, assignment),
-            "can_issue": rules.can_issue_notice(user),
+            "can_issue": rules.can_issue_notice(user, assignment.task.plan),
             "sees_lead_view": assignment.task.lead_unit_id is not None and (
                 user.role in SEES_ALL or user.department_id == assignment.task.lead_unit_id
             ),
@@ -482,7 +482,10 @@ class NoticeCreateView(RoleRequiredMixin, TemplateView):
 
     def setup_objects(self):
         user = self.request.user
-        self.assignments = Assignment.objects.for_user(user).select_related("task", "department").order_by(
+        # Notices go to plans in force only (an ended plan is read-only, a draft not live).
+        self.assignments = Assignment.objects.for_user(user).filter(
+            task__plan__status=Plan.Status.IN_FORCE
+        ).select_related("task", "department").order_by(
             "task__plan_id", "task__kind", "task__number", "role", "department__position"
         )
         self.follow_up_of = None
@@ -542,7 +545,8 @@ class NoticeDetailView(RoleRequiredMixin, TemplateView):
                 forms.NoticeReplyForm() if is_open and rules.can_answer_notice(user, notice) else None
             ),
             "close_form": forms.NoticeCloseForm()
-            if notice.state != SupervisionNotice.State.CLOSED and rules.can_issue_notice(user) else None,
+            if notice.state != SupervisionNotice.State.CLOSED and rules.can_issue_notice(user, notice.assignment.task.plan)
+            else None,
         }
 
 
@@ -639,8 +643,8 @@ def task_page_context(*, user, task) -> dict:
     """What the task detail page shows of progress, and which progress actions it offers."""
     return {
         "progress": selectors.task_progress(user=user, task=task),
-        "can_issue_notice": rules.can_issue_notice(user),
-        "can_confirm_milestone": rules.can_confirm_milestone(user),
+        "can_issue_notice": rules.can_issue_notice(user, task.plan),
+        "can_confirm_milestone": rules.can_confirm_milestone(user, task.plan),
         "sees_lead_view": task.lead_unit_id is not None and (
             user.role in SEES_ALL or user.is_superuser or user.department_id == task.lead_unit_id
         ),
