@@ -71,6 +71,7 @@ def periods_ensure(*, plan: Plan, through: dt.date | None = None) -> int:
     Only a plan live at `through` opens periods (tasks' `in_force`): a draft
     opens none, an ended plan none after the one containing its end date."""
     through = through or clock.today()
+    plan = Plan.objects.get(pk=plan.pk)  # its lifecycle as stored, not as the caller last saw it
     if not Plan.objects.filter(pk=plan.pk).in_force(on=through).exists():
         if plan.ended_on is None or through <= plan.ended_on:
             return 0
