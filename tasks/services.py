@@ -68,14 +68,21 @@ def _cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def plan_writable_check(plan: Plan) -> None:
-    """Refuse a write on a plan that is not in force, in words the user reads."""
+def plan_closed_reason(plan: Plan) -> str:
+    """Why the plan takes no writes, in words the user reads ("" when it does)."""
     if rules.plan_is_writable(plan):
-        return
+        return ""
     if plan.is_ended:
         when = f"已于{_cn(plan.ended_on)}结束" if plan.ended_on else "已结束"
-        raise PermissionDenied(f"实施方案“{plan.label}”{when}，其数据仅供查阅，不能再修改。")
-    raise PermissionDenied(f"实施方案“{plan.label}”尚未发布实施，不能填报、督办或确认。")
+        return f"实施方案“{plan.label}”{when}，其数据仅供查阅，不能再修改。"
+    return f"实施方案“{plan.label}”尚未发布实施，不能填报、督办或确认。"
+
+
+def plan_writable_check(plan: Plan) -> None:
+    """Refuse a write on a plan that is not in force."""
+    reason = plan_closed_reason(plan)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def _locked_plan(plan: Plan) -> Plan:

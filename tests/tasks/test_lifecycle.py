@@ -238,3 +238,12 @@ def test_an_ended_plan_s_dashboards_at_its_end_date_equal_what_they_showed_that_
     assert before.tasks_total == 2 and before.units
     assert small.pk not in {p["pk"] for p in today.plans}
     assert today.tasks_total == WorkItem.objects.exclude(plan=small).count()  # the 2020 plan's only
+
+
+def test_a_write_page_of_an_ended_plan_says_why_and_goes_back(ended, users, client):
+    assignment = Assignment.objects.get(task__plan=ended, task__number=1, task__kind=1,
+                                        department=users["officer"].department)
+    client.force_login(users["officer"])
+    response = client.get(reverse("progress:report-create", args=[assignment.pk, 2025, 12]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("progress:assignment", args=[assignment.pk])
+    assert "已于2025年12月31日结束，其数据仅供查阅，不能再修改。" in response.content.decode()
