@@ -85,7 +85,7 @@ def fill(assignments: int, units: int) -> dict:
 
     tasks = -(-assignments // units)
     plan = Plan.objects.create(title="压力测试方案", document_number="压测〔2026〕1号", issued_on=dt.date(2026, 1, 5),
-                               period_months=1, report_due_day=25)
+                               period_months=1, report_due_day=25, status="in_force", in_force_from=dt.date(2026, 1, 5))
     departments = Department.objects.bulk_create(
         Department(name=f"压测单位{n:04d}", position=n) for n in range(units)
     )

@@ -16,6 +16,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("我的任务", "progress:my-tasks", frozenset({Role.OFFICER, Role.LEADER})),
     NavItem("待审核", "progress:review", frozenset({Role.LEADER, Role.COORDINATOR})),
     NavItem("任务清单", "tasks:list", READS_TASKS),
+    NavItem("实施方案", "tasks:plans", SEES_ALL),
     NavItem("督办单", "progress:notices", frozenset({Role.COORDINATOR, Role.VIEWER, Role.OFFICER, Role.LEADER})),
     NavItem("备案审核", "institutions:review", frozenset({Role.COORDINATOR, Role.VIEWER})),
     NavItem("托育机构", "institutions:list", SEES_ALL | frozenset({Role.REGISTRAR})),

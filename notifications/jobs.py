@@ -92,7 +92,7 @@ def open_reporting_periods(day: str | None = None) -> int:
 
     through = _day(day)
     created = 0
-    for plan in Plan.objects.filter(issued_on__isnull=False).order_by("pk"):
+    for plan in Plan.objects.in_force(on=through).order_by("pk"):  # drafts and ended plans open none
         created += periods_ensure(plan=plan, through=through)
     return created
 

@@ -208,14 +208,16 @@ def _task_label(kind: int, number: int) -> str:
 
 
 def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
-    """Reports of the current period due soon, and of the last period overdue. Three queries."""
+    """Reports of the current period due soon, and of the last period overdue,
+    of the plans in force at D (drafts and ended plans remind nobody). Three queries."""
     from progress import periods
     from progress.models import AssignmentCompletion, ProgressReport
     from tasks.models import Assignment, Plan
 
     stages_by_plan: dict[int, list[tuple]] = {}
-    for plan in Plan.objects.filter(issued_on__isnull=False).values(
-        "pk", "period_months", "report_due_day", "issued_on"
+    live = Plan.objects.in_force(on=on).filter(Q(in_force_from__isnull=False) | Q(issued_on__isnull=False))
+    for plan in live.values(
+        "pk", "period_months", "report_due_day", "issued_on", "in_force_from", "ended_on"
     ):
         spec_plan = SimpleNamespace(**plan)
         window = periods.due_window(spec_plan, on)
@@ -269,13 +271,14 @@ def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) 
 
 
 def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
-    """Milestones not met: due soon, just overdue, escalated. One or two queries."""
+    """Milestones not met of the plans in force at D: due soon, just overdue,
+    escalated. One or two queries."""
     from tasks.models import Assignment, Milestone
 
     ahead = max(rules.milestone_days, default=0)
     behind = max(1 if rules.milestone_overdue else 0, rules.escalate_leader_days, rules.escalate_coordinator_days)
     rows = list(
-        Milestone.objects.filter(
+        Milestone.objects.in_force(on=on).filter(
             due_date__gte=on - dt.timedelta(days=behind + rules.catch_up_days),
             due_date__lte=on + dt.timedelta(days=ahead),
         ).filter(Q(met_on__isnull=True) | Q(confirmed_at__isnull=True))
@@ -322,10 +325,13 @@ def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Link
 
 
 def collect_notices(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
-    """督办单 past their reply deadline, unanswered. One query."""
+    """督办单 past their reply deadline, unanswered, of the plans in force at D. One query."""
     from progress.models import SupervisionNotice
+    from tasks.querysets import live_at
 
-    rows = SupervisionNotice.objects.filter(state=SupervisionNotice.State.OPEN, reply_due__lt=on).values_list(
+    rows = SupervisionNotice.objects.filter(
+        live_at(on, prefix="assignment__task__plan__"), state=SupervisionNotice.State.OPEN, reply_due__lt=on
+    ).values_list(
         "pk", "year", "seq", "reply_due", "assignment__department_id", "assignment__department__name",
         "assignment__task_id", "assignment__task__kind", "assignment__task__number",
     ).order_by("reply_due", "pk")

@@ -1,17 +1,23 @@
-"""Demo data for the embedded default: the plan's reporting since 2020-07 as a
-believable story (settings.DEMO_DATA_BUILDERS runs `build`).
+"""Demo data for the embedded default: each published plan's reporting as a
+believable story (settings.DEMO_DATA_BUILDERS runs `build`, after
+tasks.demo has ended the 2020 plan and put the demo plan 2026–2027 in force).
+
+The 2020 plan's reporting runs from 2020-07 to its end (2025-12): history,
+read-only. The plan in force today that 区人力社保局 takes part in (the demo
+plan from 2026) carries "now":
 
 - Every unit reports monthly; most on time, some late, a few months missed;
   区总工会 has not reported for the last period and has an open 督办单.
-- 区人力社保局 (demo-officer, demo-leader) has a report in every state this
-  month: submitted (task 1), returned with a reason (task 2), a draft (task 13),
-  resubmitted (保障措施一), approved (保障措施三); task 1's October report was
-  corrected (version 2 approved).
-- Notices: open, answered, overdue (区教委) and an old one closed after a follow-up.
-- Completed assignments accepted by the lead unit or the coordinator.
-- The 2020 milestones of tasks 3, 8 and 9 confirmed with their evidence.
+- 区人力社保局 (demo-officer, demo-leader) has a report in every state for the
+  last period: submitted, returned with a reason, a draft, resubmitted,
+  approved (its assignments in plan order); task 1's report of the period
+  before was corrected (version 2 approved).
+- Notices: open, answered, overdue (区教委); in the 2020 plan an old one closed
+  after a follow-up.
+- 2020 plan: completed assignments accepted by the lead unit or the
+  coordinator; the 2020 milestones of tasks 3, 8 and 9 confirmed with their evidence.
 
-Idempotent: if the plan already has progress reports nothing is created.
+Idempotent: a plan that already has progress reports gets nothing more.
 Rows are written in bulk (demo data is not a user action); history of the
 reports lives in their ReportTransition rows."""
 from __future__ import annotations
@@ -110,31 +116,46 @@ def _unit_staff(units: list[Department]) -> dict[int, tuple[User, User]]:
 
 @transaction.atomic
 def build(*, stdout) -> None:
-    plan = Plan.objects.filter(document_number=PLAN_DOCUMENT_NUMBER).first()
-    if plan is None:
+    if not Plan.objects.filter(document_number=PLAN_DOCUMENT_NUMBER).exists():
         stdout.write("未找到 2020 年实施方案，跳过进展演示数据。")
-        return
-    periods_ensure(plan=plan)
-    if ProgressReport.objects.filter(period__plan=plan).exists():
-        stdout.write("进展演示数据已存在，跳过。")
         return
     coordinator = User.objects.filter(username="demo-coordinator").first() or User.objects.filter(
         role=Role.COORDINATOR).first()
     if coordinator is None:
         stdout.write("没有督办管理员账号，跳过进展演示数据。")
         return
+    today = clock.today()
+    current = (
+        Plan.objects.in_force(on=today).filter(items__assignments__department__name=DEMO_UNIT)
+        .order_by("-in_force_from", "-pk").first()
+    )
+    started = [p for p in Plan.objects.published().order_by("in_force_from", "pk")
+               if p.reporting_start is not None and p.reporting_start <= today]
+    for plan in started:
+        periods_ensure(plan=plan)
+        if ProgressReport.objects.filter(period__plan=plan).exists():
+            stdout.write(f"“{plan.label}”的进展演示数据已存在，跳过。")
+            continue
+        _build_plan(plan, current=current is not None and plan.pk == current.pk, coordinator=coordinator,
+                    stdout=stdout)
+
+
+def _build_plan(plan: Plan, *, current: bool, coordinator: User, stdout) -> None:
+    """One plan's reporting through today (an ended plan's through its end date);
+    the plan of "now" (`current`) also gets this period's reports in every state."""
     now = clock.now()
     today = clock.today()
-    rng = random.Random(20200717)
+    through = min(today, plan.ended_on) if plan.ended_on else today
+    rng = random.Random(20200717 + plan.pk)
     assignments = list(
         Assignment.objects.filter(task__plan=plan).select_related("task", "department").order_by("task_id", "pk")
     )
     units = sorted({a.department for a in assignments}, key=lambda d: d.pk)
     staff = _unit_staff(units)
-    rows = {p.start: p for p in ReportingPeriod.objects.filter(plan=plan, start__lte=today)}
-    window = periods.due_window(plan, today)
-    last = window.last_passed  # the period the lights judge today
-    specs = [s for s in periods.periods_through(plan, today) if s.due_date < today]
+    rows = {p.start: p for p in ReportingPeriod.objects.filter(plan=plan, start__lte=through)}
+    window = periods.due_window(plan, through)
+    last = window.last_passed if current else None  # the period the lights judge today
+    specs = [s for s in periods.periods_through(plan, through) if s.due_date < through]
 
     def find(task_number: int, unit: str, kind: int = WorkItem.Kind.TASK) -> Assignment | None:
         return next((a for a in assignments if a.task.number == task_number and a.task.kind == kind
@@ -149,10 +170,10 @@ def build(*, stdout) -> None:
     done_specs = [d for d in done_specs if d[0] is not None]
     done_on = {a.pk: day for a, day, _ in done_specs}
 
-    hr_special = {  # this period's reports of the demo unit, in every state
-        (1, WorkItem.Kind.TASK): S.SUBMITTED, (2, WorkItem.Kind.TASK): S.RETURNED, (13, WorkItem.Kind.TASK): S.DRAFT,
-        (1, WorkItem.Kind.MEASURE): S.RESUBMITTED, (3, WorkItem.Kind.MEASURE): S.APPROVED,
-    }
+    # This period's reports of the demo unit, in every state (its assignments in plan order).
+    states = [S.SUBMITTED, S.RETURNED, S.DRAFT, S.RESUBMITTED, S.APPROVED]
+    mine = sorted((a for a in assignments if a.department.name == DEMO_UNIT), key=lambda a: (a.task.kind, a.task.number))
+    hr_special = {(a.task.number, a.task.kind): state for a, state in zip(mine, states, strict=False)}
     laggards = {"区总工会"}  # nothing for the last period yet
     slow_review = {"区教委"}  # submitted, review pending
 
@@ -363,6 +384,6 @@ def build(*, stdout) -> None:
             current_value=60 if number == 3 and title.startswith("50%") else None,
         )
     stdout.write(
-        f"已生成进展演示数据：{len(reports)} 份进展报告、{len(steps)} 条流转记录、"
+        f"已生成“{plan.label}”的进展演示数据：{len(reports)} 份进展报告、{len(steps)} 条流转记录、"
         f"{len(notices) + 1} 份督办单、{len(completions)} 项完成确认、{len(summaries)} 条牵头单位汇总。"
     )

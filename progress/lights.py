@@ -274,12 +274,13 @@ def lights_for_tasks(tasks, *, on: dt.date | None = None) -> dict[int, Light]:
 
 
 def lights_for_departments(departments, *, on: dt.date | None = None) -> dict[int, Light]:
-    """department id → Light (worst of its own assignments)."""
+    """department id → Light (worst of its own assignments in plans live at D)."""
     from tasks.models import Assignment
 
     dept_ids = list(departments.values_list("pk", flat=True)) if isinstance(departments, QuerySet) else list(departments)
     grouped: dict[int, list[Light]] = defaultdict(list)
-    for row, light in evaluate(Assignment.objects.filter(department_id__in=dept_ids), _today(on)):
+    day = _today(on)
+    for row, light in evaluate(Assignment.objects.filter(department_id__in=dept_ids).in_force(on=day), day):
         grouped[row.department_id].append(_prefixed(row, light, by="task"))
     return {dept_id: worst(grouped.get(dept_id, ()), empty=Light(GREEN, ("暂无任务分工",))) for dept_id in dept_ids}
 
@@ -287,7 +288,8 @@ def lights_for_departments(departments, *, on: dt.date | None = None) -> dict[in
 def light_for(*, assignment=None, task=None, department=None, on: dt.date | None = None) -> Light:
     """The light of one assignment, one task or one unit at date `on` (default today).
 
-    A group of units (各街道办事处) is the worst of its members' assignments through it."""
+    A group of units (各街道办事处) is the worst of its members' assignments through it;
+    a unit's light counts only the plans live at D (a draft or an ended plan adds nothing)."""
     from tasks.models import Assignment
 
     if sum(x is not None for x in (assignment, task, department)) != 1:
@@ -300,9 +302,9 @@ def light_for(*, assignment=None, task=None, department=None, on: dt.date | None
         results = evaluate(Assignment.objects.filter(task_id=task.pk), day)
         return worst(_prefixed(row, light, by="department") for row, light in results)
     if getattr(department, "is_group", False):
-        queryset = Assignment.objects.filter(via_group_id=department.pk)
+        queryset = Assignment.objects.filter(via_group_id=department.pk).in_force(on=day)
     else:
-        queryset = Assignment.objects.filter(department_id=department.pk)
+        queryset = Assignment.objects.filter(department_id=department.pk).in_force(on=day)
     return worst(_prefixed(row, light, by="task") for row, light in evaluate(queryset, day))
 
 

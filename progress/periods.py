@@ -51,7 +51,10 @@ def spec_for(*, start: dt.date, months: int, due_day: int) -> PeriodSpec:
 
 
 def _plan_params(plan) -> tuple[int, int, dt.date | None]:
-    return int(plan.period_months or 1), int(plan.report_due_day or 25), plan.issued_on
+    """Periods count from the day the plan came into force (older stand-ins
+    without that field: its issue date)."""
+    start = getattr(plan, "in_force_from", None) or plan.issued_on
+    return int(plan.period_months or 1), int(plan.report_due_day or 25), start
 
 
 def first_period(plan) -> PeriodSpec | None:
@@ -77,8 +80,12 @@ def previous_period(plan, spec: PeriodSpec) -> PeriodSpec:
 
 
 def periods_through(plan, day: dt.date) -> list[PeriodSpec]:
-    """Every period from the plan's first through the one containing `day`."""
+    """Every period from the plan's first through the one containing `day`
+    (an ended plan's periods stop with the one containing its end date)."""
     first = first_period(plan)
+    ended_on = getattr(plan, "ended_on", None)
+    if ended_on is not None and day > ended_on:
+        day = ended_on
     if first is None or day < first.start:
         return []
     last = period_containing(plan, day)

@@ -14,7 +14,8 @@ from django.utils.module_loading import import_string
 
 from accounts.roles import SEES_ALL, Role
 from core import clock
-from tasks.models import Assignment, Milestone, WorkItem
+from tasks.models import Assignment, Milestone, Plan, WorkItem
+from tasks.querysets import live_at
 
 from . import periods
 from .lights import Light, evaluate, lights_for_assignments, worst
@@ -149,15 +150,31 @@ class MyTasks:
         owed = [(row, row.last_period) for row in self.rows if row.owes_last_period]
         return owed + [(row, row.this_period) for row in self.rows if row.needs_report]
 
+    @property
+    def groups(self) -> list[PlanRows]:
+        """The rows by plan (the newest plan first), each under its plan's heading."""
+        found: dict[int, PlanRows] = {}
+        for row in self.rows:
+            plan = row.assignment.task.plan
+            found.setdefault(plan.pk, PlanRows(plan, [])).rows.append(row)
+        return sorted(found.values(), key=lambda g: (g.plan.in_force_from or dt.date.min, g.plan.pk), reverse=True)
+
+
+@dataclass
+class PlanRows:
+    plan: Plan
+    rows: list[AssignmentRow]
+
 
 def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
-    """The unit's assignments with lights and this period's standing; returned
-    reports first. Fixed query count: assignments, 5 for lights, this period's
+    """The unit's assignments of the plans in force today, with lights and this
+    period's standing; returned reports first. A draft or an ended plan adds
+    nothing here. Fixed query count: assignments, 5 for lights, this period's
     reports, returned reports, open notices."""
     today = on or clock.today()
     assignments = list(
         _with_completion(
-            Assignment.objects.for_user(user).filter(department_id=user.department_id)
+            Assignment.objects.for_user(user).filter(department_id=user.department_id).in_force(on=today)
             .select_related("task__plan", "task__lead_unit", "department")
             .annotate(open_notices=Count("notices", filter=Q(notices__state=SupervisionNotice.State.OPEN)))
         ).order_by("task__plan_id", "task__kind", "task__number")
@@ -189,14 +206,16 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
     rows.sort(key=lambda r: (not r.returned, -r.light.severity))
     returned = list(
         ProgressReport.objects.for_user(user)
+        .filter(live_at(today, prefix="assignment__task__plan__"))
         .filter(assignment__department_id=user.department_id, state=State.RETURNED)
-        .select_related("assignment__task", "period", "reviewed_by")
+        .select_related("assignment__task__plan", "period", "reviewed_by")
         .order_by("-reviewed_at")[:50]
     )
     notices = list(
         SupervisionNotice.objects.for_user(user)
+        .filter(live_at(today, prefix="assignment__task__plan__"))
         .filter(assignment__department_id=user.department_id, state=SupervisionNotice.State.OPEN)
-        .select_related("assignment__task").order_by("reply_due")[:50]
+        .select_related("assignment__task__plan").order_by("reply_due")[:50]
     )
     return MyTasks(
         today=today, rows=rows, returned=returned, open_notices=notices,
@@ -209,7 +228,10 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
 
 def review_queue(*, user):
     """Reports waiting for this user's review: a leader's own unit; the coordinator all."""
-    queryset = ProgressReport.objects.for_user(user).reviewable()
+    # Reports of a plan no longer (or not yet) in force cannot be reviewed: not listed.
+    queryset = ProgressReport.objects.for_user(user).reviewable().filter(
+        assignment__task__plan__status=Plan.Status.IN_FORCE
+    )
     if user.role != Role.COORDINATOR and not user.is_superuser:
         queryset = queryset.filter(assignment__department_id=user.department_id)
     return queryset.select_related(
@@ -220,14 +242,18 @@ def review_queue(*, user):
 def completions_to_decide(*, user):
     """Completion claims this user may accept: the coordinator all; a lead unit's
     leader those of other units on the tasks it leads."""
-    queryset = AssignmentCompletion.objects.for_user(user).filter(state=AssignmentCompletion.State.CLAIMED)
+    queryset = AssignmentCompletion.objects.for_user(user).filter(
+        state=AssignmentCompletion.State.CLAIMED, assignment__task__plan__status=Plan.Status.IN_FORCE
+    )
     if user.role != Role.COORDINATOR and not user.is_superuser:
         if user.role != Role.LEADER:
             return queryset.none()
         queryset = queryset.filter(assignment__task__lead_unit_id=user.department_id).exclude(
             assignment__department_id=user.department_id
         )
-    return queryset.select_related("assignment__task", "assignment__department", "claimed_by").order_by("claimed_at")
+    return queryset.select_related("assignment__task__plan", "assignment__department", "claimed_by").order_by(
+        "claimed_at"
+    )
 
 
 # ---------------------------------------------------------------- one assignment
@@ -488,7 +514,7 @@ def lead_view(*, user, task: WorkItem, spec: periods.PeriodSpec):
 
 def notices_for_user(*, user, state: str = ""):
     queryset = SupervisionNotice.objects.for_user(user).select_related(
-        "assignment__task", "assignment__department", "issued_by"
+        "assignment__task__plan", "assignment__department", "issued_by"
     )
     today = clock.today()
     if state == "overdue":

@@ -23,6 +23,7 @@ from audit.services import change_record, snapshot
 from core import clock
 from core.uploads import FileKind, generated_name, validate_upload
 from tasks.models import Assignment, Milestone, Plan, WorkItem
+from tasks.services import plan_writable_check
 
 from . import periods, rules
 from .models import (
@@ -44,6 +45,11 @@ class StateConflict(ValidationError):
     """The object changed under the user (another reviewer was faster)."""
 
 
+def _require_open(plan: Plan) -> None:
+    """Only a plan in force takes writes (a draft none yet, an ended plan never again)."""
+    plan_writable_check(plan)
+
+
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
@@ -60,12 +66,21 @@ def periods_ensure(*, plan: Plan, through: dt.date | None = None) -> int:
     """Create the plan's reporting periods from its first through the one after
     the period containing `through` (default today). Idempotent; returns how
     many were created. Periods are calendar arithmetic (progress.periods), so
-    they carry no history of their own."""
+    they carry no history of their own.
+
+    Only a plan live at `through` opens periods (tasks' `in_force`): a draft
+    opens none, an ended plan none after the one containing its end date."""
     through = through or clock.today()
+    plan = Plan.objects.get(pk=plan.pk)  # its lifecycle as stored, not as the caller last saw it
+    if not Plan.objects.filter(pk=plan.pk).in_force(on=through).exists():
+        if plan.ended_on is None or through <= plan.ended_on:
+            return 0
+        through = plan.ended_on  # ended: its periods through its end, nothing after
     specs = periods.periods_through(plan, through)
     if not specs:
         return 0
-    specs.append(periods.next_period(plan, specs[-1]))
+    if plan.ended_on is None:
+        specs.append(periods.next_period(plan, specs[-1]))
     existing = set(ReportingPeriod.objects.filter(plan=plan).values_list("start", flat=True))
     new = [
         ReportingPeriod(plan=plan, start=s.start, end=s.end, due_date=s.due_date, months=s.months, label=s.label)
@@ -164,7 +179,7 @@ def _transition(report: ProgressReport, *, from_state: str, to_state: str, actor
 def _locked_report(report: ProgressReport) -> ProgressReport:
     return (
         ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("assignment__task", "assignment__department", "period")
+        .select_related("assignment__task__plan", "assignment__department", "period")
         .get(pk=report.pk)
     )
 
@@ -197,6 +212,7 @@ def report_create(
     submit: bool = False,
 ) -> ProgressReport:
     """A unit's report for one period, as a draft (or submitted at once)."""
+    _require_open(assignment.task.plan)
     _require(rules.can_write_report(actor, assignment), "只有本单位的填报员可以填报本任务的进展。")
     period = _period_row(assignment.task.plan, period)
     if period.plan_id != assignment.task.plan_id:
@@ -251,6 +267,7 @@ def report_update(
 ) -> ProgressReport:
     """Edit a draft or a returned report (an approved one is corrected instead)."""
     report = _locked_report(report)
+    _require_open(report.assignment.task.plan)
     _require(rules.can_write_report(actor, report.assignment), "只有本单位的填报员可以修改本报告。")
     if not report.is_editable:
         raise _conflict(report, "修改")
@@ -285,6 +302,7 @@ def report_update(
 def report_submit(*, actor, report: ProgressReport, comment: str = "") -> ProgressReport:
     """draft → submitted; returned → resubmitted (back to the unit's leader)."""
     report = _locked_report(report)
+    _require_open(report.assignment.task.plan)
     _require(rules.can_write_report(actor, report.assignment), "只有本单位的填报员可以提交本报告。")
     if report.state == State.DRAFT:
         target = State.SUBMITTED
@@ -310,6 +328,7 @@ def report_submit(*, actor, report: ProgressReport, comment: str = "") -> Progre
 def report_approve(*, actor, report: ProgressReport, comment: str = "") -> ProgressReport:
     """The unit's leader approves: from now on the report counts."""
     report = _locked_report(report)
+    _require_open(report.assignment.task.plan)
     _require(rules.can_approve_report(actor, report), "只有本单位的审核人可以审核通过本报告。")
     if not report.is_reviewable:
         raise _conflict(report, "审核通过")
@@ -332,6 +351,7 @@ def report_return(*, actor, report: ProgressReport, reason: str) -> ProgressRepo
     if not reason:
         raise ValidationError({"reason": "退回时必须填写退回原因。"})
     report = _locked_report(report)
+    _require_open(report.assignment.task.plan)
     _require(rules.can_return_report(actor, report), "您无权退回本报告。")
     if not report.is_reviewable:
         raise _conflict(report, "退回")
@@ -356,6 +376,7 @@ def report_correct(*, actor, report: ProgressReport, reason: str) -> ProgressRep
     if not reason:
         raise ValidationError({"reason": "请填写更正原因。"})
     report = _locked_report(report)
+    _require_open(report.assignment.task.plan)
     _require(rules.can_write_report(actor, report.assignment), "只有本单位的填报员可以更正本报告。")
     if report.state != State.APPROVED:
         raise _conflict(report, "更正")
@@ -399,6 +420,7 @@ def report_correct(*, actor, report: ProgressReport, reason: str) -> ProgressRep
 @transaction.atomic
 def lead_summary_save(*, actor, task: WorkItem, period: ReportingPeriod | dt.date, text: str) -> LeadSummary:
     """The lead unit's one consolidated summary of a task for a period (created or revised)."""
+    _require_open(task.plan)
     _require(rules.can_write_summary(actor, task), "只有牵头单位可以撰写汇总情况。")
     period = _period_row(task.plan, period)
     text = (text or "").strip()
@@ -440,6 +462,7 @@ def notice_issue(
 ) -> SupervisionNotice:
     """The coordinator issues a 督办单 to one unit about one task. A follow-up
     closes the notice it follows."""
+    _require_open(assignment.task.plan)
     _require(rules.can_issue_notice(actor), "只有督办管理员可以签发督办单。")
     errors = {}
     reason = (reason or "").strip()
@@ -486,7 +509,11 @@ def notice_issue(
 @transaction.atomic
 def notice_reply(*, actor, notice: SupervisionNotice, text: str, files: Sequence = ()) -> SupervisionNotice:
     """The unit answers a 督办单 with text and files."""
-    notice = SupervisionNotice.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=notice.pk)
+    notice = (
+        SupervisionNotice.objects.select_for_update(of=("self",)).select_related("assignment__task__plan")
+        .get(pk=notice.pk)
+    )
+    _require_open(notice.assignment.task.plan)
     _require(rules.can_answer_notice(actor, notice), "只有被督办单位可以答复本督办单。")
     text = (text or "").strip()
     if not text:
@@ -515,7 +542,11 @@ def notice_reply(*, actor, notice: SupervisionNotice, text: str, files: Sequence
 def notice_close(*, actor, notice: SupervisionNotice, comment: str = "") -> SupervisionNotice:
     """The coordinator closes a 督办单 (办结)."""
     _require(rules.can_issue_notice(actor), "只有督办管理员可以办结督办单。")
-    notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+    notice = (
+        SupervisionNotice.objects.select_for_update(of=("self",)).select_related("assignment__task__plan")
+        .get(pk=notice.pk)
+    )
+    _require_open(notice.assignment.task.plan)
     if notice.state == SupervisionNotice.State.CLOSED:
         raise StateConflict("操作未执行：该督办单已办结。")
     before = snapshot(notice)
@@ -533,6 +564,7 @@ def notice_close(*, actor, notice: SupervisionNotice, comment: str = "") -> Supe
 @transaction.atomic
 def completion_claim(*, actor, assignment: Assignment, note: str) -> AssignmentCompletion:
     """A unit marks its part of a task complete, for the lead unit or coordinator to accept."""
+    _require_open(assignment.task.plan)
     _require(rules.can_claim_completion(actor, assignment), "只有本单位人员可以申报完成。")
     note = (note or "").strip()
     if not note:
@@ -556,8 +588,9 @@ def completion_claim(*, actor, assignment: Assignment, note: str) -> AssignmentC
 def _decide(*, actor, completion: AssignmentCompletion, state: str, comment: str) -> AssignmentCompletion:
     completion = (
         AssignmentCompletion.objects.select_for_update(of=("self",))
-        .select_related("assignment__task").get(pk=completion.pk)
+        .select_related("assignment__task__plan").get(pk=completion.pk)
     )
+    _require_open(completion.assignment.task.plan)
     _require(rules.can_decide_completion(actor, completion.assignment), "只有牵头单位审核人或督办管理员可以确认完成。")
     if completion.state != AssignmentCompletion.State.CLAIMED:
         who = f"由{completion.decided_by}于{_local(completion.decided_at)}" if completion.decided_at else ""
@@ -599,6 +632,7 @@ def milestone_confirm(
     files: Sequence = (),
 ) -> Milestone:
     """The coordinator confirms a milestone met, on the evidence given."""
+    _require_open(milestone.plan)
     _require(rules.can_confirm_milestone(actor), "只有督办管理员可以确认节点目标。")
     errors = {}
     evidence = (evidence or "").strip()
@@ -637,6 +671,7 @@ def milestone_confirm(
 @transaction.atomic
 def milestone_value_set(*, actor, milestone: Milestone, current_value: Decimal) -> Milestone:
     """The coordinator records a metric's current value (metrics the portal computes are never typed)."""
+    _require_open(milestone.plan)
     _require(rules.can_confirm_milestone(actor), "只有督办管理员可以填写指标当前值。")
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.metric_source:

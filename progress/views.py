@@ -18,7 +18,8 @@ from audit.selectors import changes_for
 from core import clock
 from core.uploads import attachment_response
 from core.views import RoleRequiredMixin
-from tasks.models import Assignment, Milestone
+from tasks.models import Assignment, Milestone, Plan
+from tasks.services import plan_closed_reason
 
 from . import forms, periods, rules, selectors, services
 from .models import AssignmentCompletion, MilestoneFile, NoticeFile, ReportFile, SupervisionNotice
@@ -41,6 +42,28 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 def _refuse(request, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
+
+
+class PlanClosed(Exception):
+    """A write page of a plan not in force: say why and go to the read-only page."""
+
+    def __init__(self, reason: str, to: str):
+        super().__init__(reason)
+        self.reason, self.to = reason, to
+
+
+class ClosedPlanMixin:
+    def closed_check(self, plan, to: str) -> None:
+        reason = plan_closed_reason(plan)
+        if reason:
+            raise PlanClosed(reason, to)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PlanClosed as closed:
+            messages.error(request, closed.reason)
+            return redirect(closed.to)
 
 
 # ---------------------------------------------------------------- 我的任务 / 待审核
@@ -105,7 +128,7 @@ class AssignmentView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "assignment": assignment, "overview": overview, "page_obj": page,
             "can_write": rules.can_write_report(user, assignment),
-            "can_issue": rules.can_issue_notice(user),
+            "can_issue": rules.can_issue_notice(user, assignment.task.plan),
             "sees_lead_view": assignment.task.lead_unit_id is not None and (
                 user.role in SEES_ALL or user.department_id == assignment.task.lead_unit_id
             ),
@@ -166,13 +189,14 @@ class CompletionDecideView(AssignmentView):
 # ---------------------------------------------------------------- writing a report
 
 
-class ReportCreateView(RoleRequiredMixin, TemplateView):
+class ReportCreateView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
     allowed_roles = OFFICERS
     template_name = "progress/report_form.html"
 
     def setup_objects(self):
         user = self.request.user
         self.assignment = selectors.assignment_for_user(user=user, pk=self.kwargs["pk"])
+        self.closed_check(self.assignment.task.plan, reverse("progress:assignment", args=[self.assignment.pk]))
         if not rules.can_write_report(user, self.assignment):
             raise PermissionDenied("只有本单位的填报员可以填报本任务的进展。")
         try:
@@ -220,12 +244,13 @@ class ReportCreateView(RoleRequiredMixin, TemplateView):
                 "report": None}
 
 
-class ReportUpdateView(RoleRequiredMixin, TemplateView):
+class ReportUpdateView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
     allowed_roles = OFFICERS
     template_name = "progress/report_form.html"
 
     def setup_report(self):
         report = selectors.report_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        self.closed_check(report.assignment.task.plan, reverse("progress:report", args=[report.pk]))
         if not rules.can_write_report(self.request.user, report.assignment):
             raise PermissionDenied("只有本单位的填报员可以修改本报告。")
         return report
@@ -482,7 +507,10 @@ class NoticeCreateView(RoleRequiredMixin, TemplateView):
 
     def setup_objects(self):
         user = self.request.user
-        self.assignments = Assignment.objects.for_user(user).select_related("task", "department").order_by(
+        # Notices go to plans in force only (an ended plan is read-only, a draft not live).
+        self.assignments = Assignment.objects.for_user(user).filter(
+            task__plan__status=Plan.Status.IN_FORCE
+        ).select_related("task", "department").order_by(
             "task__plan_id", "task__kind", "task__number", "role", "department__position"
         )
         self.follow_up_of = None
@@ -542,7 +570,8 @@ class NoticeDetailView(RoleRequiredMixin, TemplateView):
                 forms.NoticeReplyForm() if is_open and rules.can_answer_notice(user, notice) else None
             ),
             "close_form": forms.NoticeCloseForm()
-            if notice.state != SupervisionNotice.State.CLOSED and rules.can_issue_notice(user) else None,
+            if notice.state != SupervisionNotice.State.CLOSED and rules.can_issue_notice(user, notice.assignment.task.plan)
+            else None,
         }
 
 
@@ -590,13 +619,16 @@ class NoticeCloseView(NoticeDetailView):
 # ---------------------------------------------------------------- milestones
 
 
-class MilestoneConfirmView(RoleRequiredMixin, TemplateView):
+class MilestoneConfirmView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
     allowed_roles = COORDINATORS
     template_name = "progress/milestone_confirm.html"
 
     def get_milestone(self):
-        return get_object_or_404(Milestone.objects.for_user(self.request.user).select_related("task", "plan"),
-                                 pk=self.kwargs["pk"])
+        milestone = get_object_or_404(Milestone.objects.for_user(self.request.user).select_related("task", "plan"),
+                                      pk=self.kwargs["pk"])
+        back = reverse("tasks:detail", args=[milestone.task_id]) if milestone.task_id else reverse("tasks:plans")
+        self.closed_check(milestone.plan, back)
+        return milestone
 
     def get(self, request, *args, **kwargs):
         milestone = self.get_milestone()
@@ -639,8 +671,8 @@ def task_page_context(*, user, task) -> dict:
     """What the task detail page shows of progress, and which progress actions it offers."""
     return {
         "progress": selectors.task_progress(user=user, task=task),
-        "can_issue_notice": rules.can_issue_notice(user),
-        "can_confirm_milestone": rules.can_confirm_milestone(user),
+        "can_issue_notice": rules.can_issue_notice(user, task.plan),
+        "can_confirm_milestone": rules.can_confirm_milestone(user, task.plan),
         "sees_lead_view": task.lead_unit_id is not None and (
             user.role in SEES_ALL or user.is_superuser or user.department_id == task.lead_unit_id
         ),

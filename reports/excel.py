@@ -93,12 +93,14 @@ def parse_period(text: str) -> dt.date | None:
 def resolve_filters(*, user, on: dt.date | None = None, plan_id: int | None = None,
                     department: Department | None = None, period_start: dt.date | None = None) -> ReportFilters:
     """The filters a user may use: unit staff always get their own unit;
-    a plan or unit outside the user's scope is a 404."""
+    a plan or unit outside the user's scope is a 404. No plan: the latest in
+    force. An ended plan is reported as it stood on its end date."""
     on = on or clock.today()
-    plans = Plan.objects.for_user(user)
-    plan = plans.filter(pk=plan_id).first() if plan_id else plans.first()
+    plans = Plan.objects.for_user(user).published()
+    plan = plans.filter(pk=plan_id).first() if plan_id else (plans.in_force(on=on).first() or plans.first())
     if plan is None:
         raise Http404("没有可导出的实施方案。")
+    on = selectors.read_date(plan, on)
     if not sees_all(user):
         if department is not None and department.pk != user.department_id:
             raise Http404("没有找到该单位。")

@@ -17,7 +17,7 @@ EARLIEST = dt.date(2000, 1, 1)
 
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.document_number or obj.title
+        return f"{obj.label}（{obj.get_status_display()}）" if obj.is_ended else obj.label
 
 
 class AsOfForm(forms.Form):
@@ -59,11 +59,12 @@ class DistrictForm(AsOfForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.for_user(self.user)
+        self.fields["plan"].queryset = Plan.objects.for_user(self.user).published()
 
 
 class ExcelForm(AsOfForm):
-    plan = PlanChoiceField(label="实施方案", queryset=Plan.objects.none(), required=False, empty_label="最新实施方案")
+    plan = PlanChoiceField(label="实施方案", queryset=Plan.objects.none(), required=False,
+                           empty_label="实施中的最新方案", help_text="已结束的方案默认统计至其结束日。")
     period = forms.CharField(
         label="报送周期", required=False, widget=forms.DateInput(attrs={"type": "month"}),
         help_text="留空：各单位截至统计日最新的审核通过报告。",
@@ -74,7 +75,7 @@ class ExcelForm(AsOfForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.for_user(self.user)
+        self.fields["plan"].queryset = Plan.objects.for_user(self.user).published()
         self.fields["department"].queryset = Department.objects.for_user(self.user).reporting()
 
     def clean_period(self):
@@ -92,5 +93,5 @@ class ExportJobForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.for_user(user)
+        self.fields["plan"].queryset = Plan.objects.for_user(user).published()
         self.fields["department"].queryset = Department.objects.for_user(user).reporting()

@@ -143,10 +143,12 @@ def generate(scale: Scale, *, stdout=None) -> dict:
 
     # Plans, sections, tasks, responsibilities, assignments, milestones, periods.
     first_month = _month_start(scale.end, scale.months - 1)
+    issued = [first_month + dt.timedelta(days=rng.randrange(0, 20)) for _ in range(scale.plans)]
     plans = Plan.objects.bulk_create([
         Plan(title=f"{MARK}渝中区婴幼儿照护服务专项推进方案（第{i + 1}号）",
              document_number=f"规模〔{first_month.year}〕{i + 1}号", issuer="重庆市渝中区人民政府办公室",
-             issued_on=first_month + dt.timedelta(days=rng.randrange(0, 20)), period_months=1, report_due_day=25)
+             issued_on=issued[i], period_months=1, report_due_day=25,
+             status=Plan.Status.IN_FORCE, in_force_from=issued[i])  # live from their issue date
         for i in range(scale.plans)
     ])
     sections = Section.objects.bulk_create([

@@ -175,6 +175,7 @@ def _plan_stub(values: dict, prefix: str):
     return SimpleNamespace(
         pk=values[f"{prefix}plan_id"], period_months=values[f"{prefix}plan__period_months"],
         report_due_day=values[f"{prefix}plan__report_due_day"], issued_on=values[f"{prefix}plan__issued_on"],
+        in_force_from=values[f"{prefix}plan__in_force_from"], ended_on=values[f"{prefix}plan__ended_on"],
     )
 
 
@@ -189,6 +190,7 @@ def assignment_facts(*, user, assignments: QuerySet, on: dt.date) -> list[Facts]
             "pk", "task_id", "task__plan_id", "task__section_id", "task__kind", "task__number", "task__title",
             "task__plan__document_number", "task__plan__title",
             "task__plan__period_months", "task__plan__report_due_day", "task__plan__issued_on",
+            "task__plan__in_force_from", "task__plan__ended_on",
             "department_id", "department__name", "department__position", "role",
         ).order_by("task__plan_id", "task__kind", "task__number", "role", "department__position", "department__name")
     )
@@ -420,7 +422,7 @@ def open_notices(*, user, on: dt.date, limit: int = 50, **filters) -> list[Super
         SupervisionNotice.objects.for_user(user).filter(**filters)
         .filter(issued_at__lt=end)
         .filter(Q(replied_at__isnull=True) | Q(replied_at__gte=end), Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-        .select_related("assignment__task", "assignment__department")
+        .select_related("assignment__task__plan", "assignment__department")
         .order_by("reply_due", "pk")[:limit]
     )
 
@@ -580,13 +582,15 @@ def _milestone_rows(milestones, on: dt.date) -> list[dict]:
 
 def district_overview(*, user, on: dt.date, plan_id: int | None = None, upcoming_days: int = 60
                       ) -> DistrictOverview:
-    plans = list(Plan.objects.for_user(user).values("pk", "title", "document_number", "issued_on"))
+    """The district at D: the plans live at D (tasks.querysets.live_at), or one
+    chosen plan (an ended plan is read as of its end date by the views)."""
+    plans = list(Plan.objects.for_user(user).in_force(on=on).values("pk", "title", "document_number", "issued_on"))
     plan = next((p for p in plans if p["pk"] == plan_id), None) if plan_id else None
     if plan is None and len(plans) == 1:
         plan = plans[0]
-    assignments = Assignment.objects.for_user(user)
-    tasks = WorkItem.objects.for_user(user)
-    milestones = Milestone.objects.for_user(user)
+    assignments = Assignment.objects.for_user(user).in_force(on=on)
+    tasks = WorkItem.objects.for_user(user).in_force(on=on)
+    milestones = Milestone.objects.for_user(user).in_force(on=on)
     if plan is not None:
         assignments = assignments.filter(task__plan_id=plan["pk"])
         tasks = tasks.filter(plan_id=plan["pk"])
@@ -699,23 +703,31 @@ def returned_as_of(*, user, on: dt.date, limit: int = 30, **filters) -> list[Pro
     )
     return list(
         ProgressReport.objects.for_user(user).filter(pk__in=steps.values("report_id"))
-        .select_related("assignment__task", "period", "reviewed_by")
+        .select_related("assignment__task__plan", "period", "reviewed_by")
         .order_by("-reviewed_at", "-pk")[:limit]
     )
 
 
+def read_date(plan, on: dt.date) -> dt.date:
+    """The date a plan is read at: an ended plan as it stood on its end date
+    (its default, and the latest date it can be read at)."""
+    ended_on = getattr(plan, "ended_on", None)
+    return ended_on if ended_on is not None and on > ended_on else on
+
+
 def department_dashboard(*, user, department: Department, on: dt.date) -> DepartmentDashboard:
-    assignments = Assignment.objects.for_user(user).filter(department=department)
+    assignments = Assignment.objects.for_user(user).filter(department=department).in_force(on=on)
     facts = assignment_facts(user=user, assignments=assignments, on=on)
     latest = latest_approved(user=user, assignments=assignments, on=on)
     facts.sort(key=lambda f: (not f.is_lead, f.plan_id, f.task_kind, f.task_number))
     rows = [{"fact": f, "report": latest.get(f.pk)} for f in facts]
-    notices = open_notices(user=user, on=on, assignment__department=department)
+    live_plans = Plan.objects.in_force(on=on).values("pk")
+    notices = open_notices(user=user, on=on, assignment__department=department, assignment__task__plan__in=live_plans)
     unit = UnitSummary(department.pk, department.name, department.position, facts)
     return DepartmentDashboard(
         on=on, department=department, light=unit.light, rows=rows, counts=unit.counts, leads=unit.leads,
         due=[f for f in facts if f.needs_report],
-        returned=returned_as_of(user=user, on=on, department=department),
+        returned=returned_as_of(user=user, on=on, department=department, task__plan__in=live_plans),
         notices=notices, overdue_notices=sum(1 for n in notices if n.reply_due < on),
         trend=on_time_by_period(user=user, assignments=assignments, facts=facts, on=on),
         expected=unit.expected, on_time=unit.on_time, overdue=unit.overdue,
@@ -762,7 +774,7 @@ def _metric_values(milestones, on: dt.date) -> dict[int, object]:
 
 def task_dashboard(*, user, task: WorkItem, on: dt.date, months: int = 12) -> TaskDashboard:
     end = day_end(on)
-    assignments = Assignment.objects.for_user(user).filter(task=task)
+    assignments = Assignment.objects.for_user(user).filter(task=task).in_force(on=on)
     facts = assignment_facts(user=user, assignments=assignments, on=on)
     facts.sort(key=lambda f: (not f.is_lead, f.department_position, f.department_name))
     latest = latest_approved(user=user, assignments=assignments, on=on)

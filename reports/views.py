@@ -55,6 +55,21 @@ class DashboardMixin(RoleRequiredMixin):
     def get_form(self):
         return self.form_class(self.request.GET or None, user=self.request.user)
 
+    def read_at(self, form, plan):
+        """(form, date): an ended plan is read as of its end date (its default
+        and its latest); the form then shows that date."""
+        on = form.as_of()
+        at = selectors.read_date(plan, on)
+        if at != on:
+            data = self.request.GET.copy()
+            data["on"] = at.isoformat()
+            form = self.form_class(data, user=self.request.user)
+        return form, at
+
+
+def _ended(plan):
+    return plan if plan is not None and plan.is_ended else None
+
 
 # ---------------------------------------------------------------- district overview
 
@@ -68,10 +83,10 @@ class DistrictOverviewView(DashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         form = self.get_form()
-        on = form.as_of()
         plan = form.value("plan")
+        form, on = self.read_at(form, plan)
         plan_id = plan.pk if plan else None
-        context.update(form=form, on=on, body=district_body(user, on, plan_id))
+        context.update(form=form, on=on, ended_plan=_ended(plan), body=district_body(user, on, plan_id))
         return context
 
 
@@ -149,9 +164,8 @@ class TaskDashboardView(DashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         task = selectors.task_for_user(user=user, pk=self.kwargs["pk"])
-        form = self.get_form()
-        on = form.as_of()
-        context.update(form=form, on=on, task=task, body=fragment(
+        form, on = self.read_at(self.get_form(), task.plan)
+        context.update(form=form, on=on, task=task, ended_plan=_ended(task.plan), body=fragment(
             user, "task", (on, task.pk),
             lambda: render_to_string("reports/_task_body.html", task_context(user, task, on)),
         ))

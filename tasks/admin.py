@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from audit.admin_mixins import AuditedModelAdmin
 
@@ -25,8 +27,19 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(AuditedModelAdmin):
-    list_display = ["title", "document_number", "issuer", "issued_on", "period_months"]
+    """A plan typed here starts as a draft; publishing and ending go through the
+    confirmation pages (tasks.services.plan_publish / plan_end), never a field."""
+
+    list_display = ["title", "document_number", "status", "in_force_from", "ended_on", "issued_on", "period_months"]
+    list_filter = ["status"]
     search_fields = ["title", "document_number"]
+    readonly_fields = ["status", "in_force_from", "ended_on", "closing_summary", "lifecycle_link"]
+
+    @admin.display(description="方案预览 / 发布 / 结束")
+    def lifecycle_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "保存后可在方案预览页核对并发布。"
+        return format_html('<a href="{}">打开方案预览页</a>', reverse("tasks:plan", args=[obj.pk]))
 
 
 @admin.register(Section)

@@ -7,11 +7,18 @@ from agencies.models import Department
 from .models import Plan, Section, WorkItem
 
 
+def _plans(request):
+    """Only the plans the user may see (a draft is the coordinators' own)."""
+    return Plan.objects.for_user(request.user) if request is not None else Plan.objects.none()
+
+
+def _sections(request):
+    return Section.objects.filter(plan__in=_plans(request).values("pk")).select_related("plan")
+
+
 class WorkItemFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label=_("实施方案"), queryset=Plan.objects.all(), empty_label=_("全部"))
-    section = django_filters.ModelChoiceFilter(
-        label=_("任务分类"), queryset=Section.objects.select_related("plan"), empty_label=_("全部")
-    )
+    plan = django_filters.ModelChoiceFilter(label=_("实施方案"), queryset=_plans, empty_label=_("全部"))
+    section = django_filters.ModelChoiceFilter(label=_("任务分类"), queryset=_sections, empty_label=_("全部"))
     lead_unit = django_filters.ModelChoiceFilter(
         label=_("牵头单位"), queryset=Department.objects.filter(led_items__isnull=False).distinct(), empty_label=_("全部")
     )

@@ -10,9 +10,19 @@ from .querysets import AssignmentQuerySet, MilestoneQuerySet, PlanQuerySet, Task
 
 
 class Plan(models.Model):
+    """A plan has a lifecycle (DESIGN.md "Time"): a draft (imported or typed,
+    checked and corrected) → in force from a date (periods, reminders, lights)
+    → ended (read-only, its state kept as of its end date, with a closing
+    summary). The one "is the plan live at D" rule is PlanQuerySet.in_force."""
+
     class Period(models.IntegerChoices):
         MONTHLY = 1, "按月"
         QUARTERLY = 3, "按季度"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草案"
+        IN_FORCE = "in_force", "实施中"
+        ENDED = "ended", "已结束"
 
     title = models.CharField("方案名称", max_length=200)
     document_number = models.CharField("文号", max_length=60, blank=True)
@@ -22,6 +32,12 @@ class Plan(models.Model):
     report_due_day = models.PositiveSmallIntegerField(
         "报送截止日", default=25, help_text="每个报送周期最后一个月的第几日截止（1–28）。"
     )
+    # Set by tasks.services.plan_publish / plan_end only (never typed in the admin).
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    in_force_from = models.DateField("实施起始日", null=True, blank=True,
+                                     help_text="自该日起报送周期、提醒和灯色生效。")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    closing_summary = models.TextField("结束总结", blank=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -32,6 +48,29 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.document_number}）" if self.document_number else self.title
+
+    @property
+    def label(self) -> str:
+        """How lists that mix plans name it: the document number, or the title."""
+        return self.document_number or self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    @property
+    def is_open(self) -> bool:
+        """Writable: reports, notices and milestones may change (in force, not ended)."""
+        return self.status == self.Status.IN_FORCE
+
+    @property
+    def reporting_start(self):
+        """The first day reporting periods count from."""
+        return self.in_force_from or self.issued_on
 
 
 class Section(models.Model):

@@ -1,30 +1,72 @@
-"""What each user may see of the plan (the scoping rules for this app)."""
+"""What each user may see of the plan (the scoping rules for this app), and
+the one rule of the plan lifecycle that everything else asks: is a plan live
+(in force) at a date D (`live_at`)."""
+from __future__ import annotations
+
+import datetime as dt
+
 from django.db import models
 
-from accounts.roles import SEES_ALL, UNIT_STAFF
+from accounts.roles import SEES_ALL, UNIT_STAFF, Role
 from core.scoping import ScopedQuerySet
+
+DRAFT, IN_FORCE, ENDED = "draft", "in_force", "ended"  # Plan.Status values
+
+
+def live_at(on: dt.date, *, prefix: str = "") -> models.Q:
+    """THE rule: a plan is live at D when it was published (in force or ended
+    since), in force from on or before D, and not ended before D. Only live
+    plans open periods, send reminders, light up 我的任务, the lights and the
+    dashboards' figures. `prefix` reaches the plan from another model
+    ("task__plan__" from an assignment)."""
+    return (
+        models.Q(**{f"{prefix}status__in": [IN_FORCE, ENDED]})
+        & (models.Q(**{f"{prefix}in_force_from__isnull": True}) | models.Q(**{f"{prefix}in_force_from__lte": on}))
+        & (models.Q(**{f"{prefix}ended_on__isnull": True}) | models.Q(**{f"{prefix}ended_on__gte": on}))
+    )
+
+
+def published(*, prefix: str = "") -> models.Q:
+    """Not a draft: what unit staff and viewers may see of a plan at all."""
+    return ~models.Q(**{f"{prefix}status": DRAFT})
+
+
+def _sees_drafts(user) -> bool:
+    return bool(user.is_superuser or user.role == Role.COORDINATOR)
 
 
 class PlanQuerySet(ScopedQuerySet):
     def visible_to(self, user):
+        # Drafts are the coordinators' own until published.
+        qs = self if _sees_drafts(user) else self.filter(published())
         if user.role in SEES_ALL:
-            return self
+            return qs
         if user.role in UNIT_STAFF and user.department_id:
-            return self.filter(items__assignments__department_id=user.department_id).distinct()
+            return qs.filter(items__assignments__department_id=user.department_id).distinct()
         return self.none()
+
+    def in_force(self, *, on: dt.date):
+        return self.filter(live_at(on))
+
+    def published(self):
+        return self.filter(published())
 
 
 class WorkItemQuerySet(ScopedQuerySet):
     def visible_to(self, user):
+        qs = self if _sees_drafts(user) else self.filter(published(prefix="plan__"))
         if user.role in SEES_ALL:
-            return self
+            return qs
         if user.role in UNIT_STAFF and user.department_id:
             # A unit sees what it leads or shares, directly or through a group.
             from .models import Assignment
 
             mine = Assignment.objects.filter(department_id=user.department_id).values("task_id")
-            return self.filter(pk__in=mine)
+            return qs.filter(pk__in=mine)
         return self.none()
+
+    def in_force(self, *, on: dt.date):
+        return self.filter(live_at(on, prefix="plan__"))
 
     def with_units(self):
         """Everything a task row shows, in a fixed number of queries."""
@@ -53,24 +95,33 @@ class TaskManager(models.Manager.from_queryset(WorkItemQuerySet)):
 
 class AssignmentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
+        qs = self if _sees_drafts(user) else self.filter(published(prefix="task__plan__"))
         if user.role in SEES_ALL:
-            return self
+            return qs
         if user.role in UNIT_STAFF and user.department_id:
             # Own assignments, and as lead unit every assignment of the tasks it leads.
-            return self.filter(
+            return qs.filter(
                 models.Q(department_id=user.department_id)
                 | models.Q(task__lead_unit_id=user.department_id)
             )
         return self.none()
 
+    def in_force(self, *, on: dt.date):
+        """Assignments of plans live at D (the lifecycle rule, `live_at`)."""
+        return self.filter(live_at(on, prefix="task__plan__"))
+
 
 class MilestoneQuerySet(ScopedQuerySet):
     def visible_to(self, user):
+        qs = self if _sees_drafts(user) else self.filter(published(prefix="plan__"))
         if user.role in SEES_ALL:
-            return self
+            return qs
         if user.role in UNIT_STAFF and user.department_id:
             from .models import WorkItem
 
             tasks = WorkItem.objects.visible_to(user).values("pk")
-            return self.filter(models.Q(task__in=tasks) | models.Q(task__isnull=True, plan__items__in=tasks)).distinct()
+            return qs.filter(models.Q(task__in=tasks) | models.Q(task__isnull=True, plan__items__in=tasks)).distinct()
         return self.none()
+
+    def in_force(self, *, on: dt.date):
+        return self.filter(live_at(on, prefix="plan__"))

@@ -2,16 +2,20 @@
 and writing its own history."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 
 from agencies.models import Department
 from audit.models import ObjectChange
 from audit.services import change_record, change_record_bulk, snapshot
+from core import clock
 
-from .models import Assignment, WorkItem
+from . import rules
+from .models import Assignment, Plan, WorkItem
 
 _BATCH = 1000  # rows per INSERT in bulk writes (SQLite caps it lower by itself)
 
@@ -98,6 +102,108 @@ def assignments_sync_for_group(*, group: Department) -> None:
         assignments_sync(task=task)
 
 
+# ---------------------------------------------------------------- plan lifecycle
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def plan_closed_reason(plan: Plan) -> str:
+    """Why the plan takes no writes, in words the user reads ("" when it does)."""
+    if rules.plan_is_writable(plan):
+        return ""
+    if plan.is_ended:
+        when = f"已于{_cn(plan.ended_on)}结束" if plan.ended_on else "已结束"
+        return f"实施方案“{plan.label}”{when}，其数据仅供查阅，不能再修改。"
+    return f"实施方案“{plan.label}”尚未发布实施，不能填报、督办或确认。"
+
+
+def plan_writable_check(plan: Plan) -> None:
+    """Refuse a write on a plan that is not in force."""
+    reason = plan_closed_reason(plan)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def _locked_plan(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_publish(
+    *,
+    plan: Plan,
+    actor,
+    in_force_from: dt.date,
+    period_months: int | None = None,
+    report_due_day: int | None = None,
+) -> Plan:
+    """A checked draft goes live: from `in_force_from` its periods open, its
+    reminders run and its assignments light up on every unit's 我的任务."""
+    if not rules.can_manage_plans(actor):
+        raise PermissionDenied("只有督办管理员可以发布实施方案。")
+    plan = _locked_plan(plan)
+    if not plan.is_draft:
+        raise ValidationError(f"该实施方案当前状态为“{plan.get_status_display()}”，只有草案可以发布。")
+    errors: dict[str, str] = {}
+    if in_force_from is None:
+        errors["in_force_from"] = "请填写实施起始日。"
+    if period_months is not None and period_months not in Plan.Period.values:
+        errors["period_months"] = "报送周期只能按月或按季度。"
+    if report_due_day is not None and not 1 <= int(report_due_day) <= 28:
+        errors["report_due_day"] = "报送截止日应为 1 到 28 之间的整数。"
+    if not Assignment.objects.filter(task__plan=plan).exists():
+        errors["__all__"] = "该方案还没有任何任务分工（牵头单位或责任单位），不能发布。"
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(plan)
+    plan.status, plan.in_force_from = Plan.Status.IN_FORCE, in_force_from
+    fields = ["status", "in_force_from"]
+    if period_months is not None:
+        plan.period_months = period_months
+        fields.append("period_months")
+    if report_due_day is not None:
+        plan.report_due_day = int(report_due_day)
+        fields.append("report_due_day")
+    plan.save(update_fields=fields)
+    change_record(actor=actor, instance=plan, action=ObjectChange.Action.TRANSITION, before=before,
+                  comment=f"发布实施，自{_cn(in_force_from)}起施行")
+    return plan
+
+
+@transaction.atomic
+def plan_end(*, plan: Plan, actor, ended_on: dt.date, closing_summary: str) -> Plan:
+    """A plan in force ends: from then on it is read-only history, its lights
+    and figures kept as they stood on `ended_on`."""
+    if not rules.can_manage_plans(actor):
+        raise PermissionDenied("只有督办管理员可以结束实施方案。")
+    plan = _locked_plan(plan)
+    if not plan.is_open:
+        raise ValidationError(f"该实施方案当前状态为“{plan.get_status_display()}”，只有实施中的方案可以结束。")
+    errors: dict[str, str] = {}
+    closing_summary = (closing_summary or "").strip()
+    if not closing_summary:
+        errors["closing_summary"] = "请填写结束总结。"
+    if ended_on is None:
+        errors["ended_on"] = "请填写结束日期。"
+    elif ended_on > clock.today():
+        errors["ended_on"] = "结束日期不能晚于今天。"
+    elif plan.in_force_from and ended_on < plan.in_force_from:
+        errors["ended_on"] = f"结束日期不能早于实施起始日（{_cn(plan.in_force_from)}）。"
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(plan)
+    plan.status, plan.ended_on, plan.closing_summary = Plan.Status.ENDED, ended_on, closing_summary
+    plan.save(update_fields=["status", "ended_on", "closing_summary"])
+    change_record(actor=actor, instance=plan, action=ObjectChange.Action.TRANSITION, before=before,
+                  comment=f"结束实施（{_cn(ended_on)}）")
+    return plan
+
+
+# ---------------------------------------------------------------- work items
+
+
 @transaction.atomic
 def task_update(
     *,
@@ -144,7 +250,8 @@ def plan_import(
     issuer: str = "",
     issued_on=None,
 ):
-    """A new plan from a decomposition table laid out like the annex.
+    """A new plan from a decomposition table laid out like the annex, as a
+    draft: a coordinator checks it, then publishes it (plan_publish).
 
     The whole table is read and checked before anything is written; any
     problem raises PlanTableError listing every bad row, and nothing is saved.
@@ -158,7 +265,7 @@ def plan_import(
     table = read_plan_table(source)
     plan = Plan.objects.create(
         title=(title or table.caption or "导入的实施方案")[:200],
-        document_number=document_number, issuer=issuer, issued_on=issued_on,
+        document_number=document_number, issuer=issuer, issued_on=issued_on, status=Plan.Status.DRAFT,
     )
     change_record(actor=actor, instance=plan, action=ObjectChange.Action.CREATE, comment="由任务分解表导入")
     names = [n for row in table.rows for n in ([row.lead] if row.lead else []) + row.responsible]

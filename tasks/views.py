@@ -1,13 +1,20 @@
-from django.views.generic import DetailView
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.roles import READS_TASKS, Role
+from accounts.roles import READS_TASKS, SEES_ALL, Role
 from audit.selectors import changes_for
+from core import clock
 from core.views import RoleRequiredMixin
 from progress.views import task_page_context
 
+from . import rules
 from .filters import WorkItemFilter
-from .selectors import work_item_detail, work_items_for_user
+from .forms import PlanEndForm, PlanPublishForm
+from .selectors import plan_for_user, plan_preview, plans_for_user, work_item_detail, work_items_for_user
+from .services import plan_end, plan_publish
 
 
 class WorkItemListView(RoleRequiredMixin, FilterView):
@@ -37,3 +44,119 @@ class WorkItemDetailView(RoleRequiredMixin, DetailView):
         # Progress (issue 3): lights, latest approved reports, summaries, notices, milestones.
         context.update(task_page_context(user=user, task=self.object))
         return context
+
+
+# ---------------------------------------------------------------- plans: preview, publish, end
+
+
+class PlanListView(RoleRequiredMixin, TemplateView):
+    """Every plan with its status; drafts only for coordinators (scoping)."""
+
+    allowed_roles = SEES_ALL
+    template_name = "tasks/plan_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {**super().get_context_data(**kwargs), "plans": list(plans_for_user(user)),
+                "can_manage": rules.can_manage_plans(user)}
+
+
+class PlanDetailView(RoleRequiredMixin, TemplateView):
+    """A plan's preview: sections, tasks, listed units (groups expanded),
+    assignments; its schedule, status, closing summary and history."""
+
+    allowed_roles = SEES_ALL
+    template_name = "tasks/plan_detail.html"
+
+    def get_plan(self):
+        return plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        plan = kwargs.pop("plan", None) or self.get_plan()
+        return {
+            **super().get_context_data(**kwargs), "plan": plan, "preview": plan_preview(plan=plan),
+            "history": changes_for(plan) if rules.can_manage_plans(user) else None,
+            "can_publish": rules.can_publish_plan(user, plan), "can_end": rules.can_end_plan(user, plan),
+            "can_edit_items": rules.can_manage_plans(user) and not plan.is_ended,
+        }
+
+
+class _PlanAction(RoleRequiredMixin, TemplateView):
+    """A confirmation page: GET shows what will happen and the form, POST acts."""
+
+    allowed_roles = frozenset({Role.COORDINATOR})
+    form_class = None
+    allowed = None  # rules predicate (user, plan)
+    refused = ""
+
+    def setup_plan(self):
+        self.plan = plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        if not type(self).allowed(self.request.user, self.plan):
+            messages.error(self.request, self.refused.format(status=self.plan.get_status_display()))
+            return redirect("tasks:plan", pk=self.plan.pk)
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self.setup_plan() or self.render_to_response(self.get_context_data(form=self.form_class(
+            initial=self.initial())))
+
+    def post(self, request, *args, **kwargs):
+        refused = self.setup_plan()
+        if refused:
+            return refused
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.act(form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("tasks:plan", pk=self.plan.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "plan": self.plan}
+
+
+class PlanPublishView(_PlanAction):
+    template_name = "tasks/plan_publish.html"
+    form_class = PlanPublishForm
+    allowed = staticmethod(rules.can_publish_plan)
+    refused = "该实施方案当前状态为“{status}”，只有草案可以发布。"
+
+    def initial(self):
+        plan = self.plan
+        return {"in_force_from": plan.in_force_from or clock.today(), "period_months": plan.period_months,
+                "report_due_day": plan.report_due_day}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview": plan_preview(plan=self.plan)}
+
+    def act(self, data):
+        plan_publish(plan=self.plan, actor=self.request.user, in_force_from=data["in_force_from"],
+                     period_months=data["period_months"], report_due_day=data["report_due_day"])
+        messages.success(self.request, f"已发布“{self.plan.label}”，自{data['in_force_from']:%Y年%-m月%-d日}起实施。")
+
+
+class PlanEndView(_PlanAction):
+    template_name = "tasks/plan_end.html"
+    form_class = PlanEndForm
+    allowed = staticmethod(rules.can_end_plan)
+    refused = "该实施方案当前状态为“{status}”，只有实施中的方案可以结束。"
+
+    def initial(self):
+        return {"ended_on": clock.today()}
+
+    def act(self, data):
+        plan_end(plan=self.plan, actor=self.request.user, ended_on=data["ended_on"],
+                 closing_summary=data["closing_summary"])
+        messages.success(self.request, f"“{self.plan.label}”已结束，其数据保留为只读。")
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

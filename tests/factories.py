@@ -38,6 +38,11 @@ class PlanFactory(DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"测试方案{n}")
     document_number = factory.Sequence(lambda n: f"测试〔2026〕{n}号")
+    # Plans in tests are live unless a test says otherwise (PlanFactory(status="draft")),
+    # in force from their issue date like the plans that existed before the lifecycle.
+    status = "in_force"
+    issued_on = None
+    in_force_from = factory.LazyAttribute(lambda o: o.issued_on)
 
 
 class WorkItemFactory(DjangoModelFactory):

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from progress import selectors, services
 from tests.conftest import on_day
@@ -31,7 +32,9 @@ def test_due_list_drops_what_was_submitted(world):
     assert mine.rows[0].this_period.text == "待审核"
 
 
+@time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.timezone.utc), tick=False)
 def test_returned_reports_lead_the_page(world):
+    # November's report, read in November (pinned: it is this period's report only then).
     p = period(world.plan, 2026, 11)
     with on_day(D(2026, 11, 20)):  # November is this period: its returned report leads
         report = services.report_create(actor=world.officer, assignment=world.lead_a, period=p,
@@ -46,3 +49,26 @@ def test_other_units_reports_stay_out_of_my_tasks(world):
     ProgressReportFactory(assignment=world.other_a, period=period(world.plan, 2026, 11), state="returned")
     assert selectors.my_tasks(user=world.officer).returned == []
     assert len(selectors.my_tasks(user=world.other_officer).returned) == 1
+
+
+def test_my_tasks_holds_only_plans_in_force(world):
+    from tasks.models import Plan
+
+    on = D(2026, 3, 10)
+    assert {r.assignment.pk for r in selectors.my_tasks(user=world.officer, on=on).rows} == {world.lead_a.pk}
+    Plan.objects.filter(pk=world.plan.pk).update(status="draft")
+    assert selectors.my_tasks(user=world.officer, on=on).rows == []
+    Plan.objects.filter(pk=world.plan.pk).update(status="ended", ended_on=D(2026, 2, 28))
+    assert selectors.my_tasks(user=world.officer, on=on).rows == []
+    # Asked as of a day it was in force, it was there.
+    assert len(selectors.my_tasks(user=world.officer, on=D(2026, 2, 10)).rows) == 1
+
+
+def test_the_review_queue_leaves_out_reports_of_an_ended_plan(world):
+    from tasks.models import Plan
+
+    ProgressReportFactory(assignment=world.lead_a, period=period(world.plan, 2026, 2), state="submitted",
+                          submitted_at=at(D(2026, 2, 20)), last_submitted_at=at(D(2026, 2, 20)))
+    assert selectors.review_queue(user=world.leader).count() == 1
+    Plan.objects.filter(pk=world.plan.pk).update(status="ended", ended_on=D(2026, 2, 28))
+    assert selectors.review_queue(user=world.leader).count() == 0

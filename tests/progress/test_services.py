@@ -297,3 +297,23 @@ def test_nothing_is_stored_when_a_service_fails_after_upload(world, monkeypatch,
         draft(world, files=[pdf()])
     assert not ProgressReport.objects.exists() and not ReportFile.objects.exists()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_plan_not_in_force_takes_no_report(world):
+    """A draft has no reporting yet; an ended plan's reports are history."""
+    from tasks.models import Plan
+
+    report = services.report_create(actor=world.officer, assignment=world.lead_a, period=dt.date(2026, 1, 1),
+                                    progress="一月进展。", percent=10, submit=True)
+    Plan.objects.filter(pk=world.plan.pk).update(status="ended", ended_on=dt.date(2026, 1, 31))
+    with pytest.raises(PermissionDenied, match="已于2026年1月31日结束"):
+        services.report_approve(actor=world.leader, report=report)
+    with pytest.raises(PermissionDenied, match="已于2026年1月31日结束"):
+        services.report_return(actor=world.coordinator, report=report, reason="请补充。")
+    Plan.objects.filter(pk=world.plan.pk).update(status="draft", ended_on=None)
+    world.lead_a.task.plan.refresh_from_db()
+    with pytest.raises(PermissionDenied, match="尚未发布实施"):
+        services.report_create(actor=world.officer, assignment=world.lead_a, period=dt.date(2026, 2, 1),
+                               progress="二月进展。", percent=20)
+    report.refresh_from_db()
+    assert report.state == "submitted"

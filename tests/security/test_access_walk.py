@@ -94,6 +94,15 @@ GET = {
     ("tasks:list", "-"):                                 "L    200   200  200  200  200  403  200  403",
     ("tasks:detail", "own"):                             "L    200   200  200  200  404  403  404  403",
     ("tasks:detail", "other"):                           "L    200   404  404  200  404  403  200  403",
+    ("tasks:detail", "draft"):                           "L    200   404  404  404  404  403  404  403",
+    # plans (lifecycle): a draft is the coordinators' own; publishing and ending are theirs alone
+    ("tasks:plans", "-"):                                "L    200   403  403  200  403  403  403  403",
+    ("tasks:plan", "own"):                               "L    200   403  403  200  403  403  403  403",
+    ("tasks:plan", "draft"):                             "L    200   403  403  404  403  403  403  403",
+    ("tasks:plan-publish", "draft"):                     "L    200   403  403  403  403  403  403  403",
+    ("tasks:plan-publish", "own"):                       "L    R     403  403  403  403  403  403  403",
+    ("tasks:plan-end", "own"):                           "L    200   403  403  403  403  403  403  403",
+    ("tasks:plan-end", "draft"):                         "L    R     403  403  403  403  403  403  403",
     # notifications (everyone has an inbox; a message is its recipient's only)
     ("notifications:inbox", "-"):                        "L    200   200  200  200  200  200  200  200",
     ("notifications:detail", "own"):                     "L    404   200  404  404  404  404  404  404",
@@ -284,6 +293,10 @@ POST = {
     ("progress:milestone-confirm", "own"):               "L    R     403  403  403  403  403  403  403",
     ("progress:milestone-confirm", "other"):             "L    R     403  403  403  403  403  403  403",
     ("reports:exports", "-"):                            "L    R     R    R    R    403  403  R    403",
+    ("tasks:plan-publish", "draft"):                     "L    R     403  403  403  403  403  403  403",
+    ("tasks:plan-publish", "own"):                       "L    R     403  403  403  403  403  403  403",
+    ("tasks:plan-end", "own"):                           "L    R     403  403  403  403  403  403  403",
+    ("tasks:plan-end", "draft"):                         "L    R     403  403  403  403  403  403  403",
 }
 
 REFUSED = {"L", "403", "404", "405"}
@@ -314,7 +327,11 @@ TARGETS = {
     "accounts:operator-home": _none(), "accounts:sessions": _none(), "accounts:lockouts": _none(),
     "accounts:two-factor-setup": _none(),
     "accounts:two-factor-verify": _none(),
-    "tasks:list": _none(), "tasks:detail": _own_other("task", "other_task"),
+    "tasks:list": _none(),
+    "tasks:detail": {**_own_other("task", "other_task"), "draft": lambda w: ([w.draft_plan.items.get().pk], "")},
+    "tasks:plans": _none(),
+    **{name: {"own": _pk("plan"), "draft": _pk("draft_plan")}
+       for name in ("tasks:plan", "tasks:plan-publish", "tasks:plan-end")},
     "notifications:inbox": _none(), "notifications:detail": _own_other("note", "other_note"),
     "notifications:mark-read": _own_other("note", "other_note"), "notifications:mark-all-read": _none(),
     "institutions:list": _none(), "institutions:mine": _none(),
@@ -418,6 +435,9 @@ def _post_body(w, name: str, variant: str) -> dict:
         "progress:notice-close": lambda: {"comment": "办结。"},
         "progress:milestone-confirm": lambda: {"met_on": "2026-11-20", "evidence": "已达成。"},
         "reports:exports": lambda: {},
+        "tasks:plan-publish": lambda: {"in_force_from": today.isoformat(), "period_months": "1",
+                                       "report_due_day": "25", "confirm": "on"},
+        "tasks:plan-end": lambda: {"ended_on": today.isoformat(), "closing_summary": "方案实施总结。", "confirm": "on"},
     }
     return bodies.get(name, dict)()
 

@@ -44,6 +44,8 @@ MARK = {
     "other message": "乙方站内消息-标记B4",
     "other phone": "023-6200-0002",
     "other document": "乙方场地证明-标记B6.pdf",
+    "draft plan": "草案方案-标记D1",
+    "draft task": "草案任务-标记D2",
 }
 # Who may see each marked text (access-walk column names).
 SEEN_BY = {
@@ -61,6 +63,9 @@ SEEN_BY = {
     "other message": {"o_of"},
     "other phone": {"coord", "view", "o_op"},
     "other document": {"coord", "o_op", "view"},
+    # A draft plan (with a task our unit leads) is the coordinators' own until it is published.
+    "draft plan": {"coord"},
+    "draft task": {"coord"},
 }
 REQUIRED_DOCUMENTS = ("license", "premises", "staff", "hygiene", "fire")
 
@@ -116,11 +121,25 @@ def build_world(users, *, progress: bool = True, institutions: bool = True) -> S
     w.other_leader = UserFactory(role="leader", department=w.other_unit)
     w.union_officer = UserFactory(role="officer", department__name="区总工会")
     w.other_operator = None
+    w.draft_plan = _draft_plan(w)
     if progress:
         _build_progress(w)
     if institutions:
         _build_institutions(w)
     return w
+
+
+def _draft_plan(w):
+    """A draft plan whose one task our unit leads (and 区教委 shares)."""
+    from tasks.models import Responsibility
+    from tasks.services import assignments_sync
+    from tests.factories import PlanFactory, WorkItemFactory
+
+    draft = PlanFactory(status="draft", title=MARK["draft plan"], document_number="", issued_on=D(2026, 11, 1))
+    task = WorkItemFactory(plan=draft, number=1, lead_unit=w.unit, title=MARK["draft task"])
+    Responsibility.objects.create(task=task, department=w.other_unit, position=1)
+    assignments_sync(task=task)
+    return draft
 
 
 def _build_progress(w) -> None:

@@ -78,3 +78,108 @@ def test_bad_filter_value_gets_a_message_not_an_error(users, client, plan_2020):
     response = client.get(reverse("tasks:list"), {"lead_unit": "abc"})
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
+
+
+# ---------------------------------------------------------------- plan pages (lifecycle)
+
+
+@pytest.fixture
+def draft_plan(users):
+    from tasks.services import assignments_sync
+
+    plan = PlanFactory(status="draft", title="草案预览方案", document_number="")
+    group = Department.objects.get(name="各街道办事处")
+    task = WorkItem.objects.create(plan=plan, kind=1, number=1, title="草案任务", content="内容",
+                                   lead_unit=users["officer"].department)
+    Responsibility.objects.create(task=task, department=group, position=1)
+    assignments_sync(task=task)
+    return plan
+
+
+def _plan_urls(plan):
+    return [
+        reverse("tasks:plans"), reverse("tasks:plan", args=[plan.pk]),
+        reverse("tasks:plan-publish", args=[plan.pk]), reverse("tasks:plan-end", args=[plan.pk]),
+    ]
+
+
+def test_plan_pages_send_anonymous_visitors_to_the_login(client, draft_plan):
+    for url in _plan_urls(draft_plan):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize("role", ["officer", "leader", "registrar", "operator"])
+def test_plan_pages_refuse_other_roles(client, users, draft_plan, role):
+    client.force_login(users[role])
+    for url in _plan_urls(draft_plan):
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_viewer_reads_published_plans_but_not_drafts_and_never_acts(client, users, plan_2020, draft_plan):
+    client.force_login(users["viewer"])
+    listing = client.get(reverse("tasks:plans"))
+    assert listing.status_code == 200
+    assert "渝中府办〔2020〕28号" in listing.content.decode() and "草案预览方案" not in listing.content.decode()
+    assert client.get(reverse("tasks:plan", args=[plan_2020.pk])).status_code == 200
+    assert client.get(reverse("tasks:plan", args=[draft_plan.pk])).status_code == 404
+    assert client.get(reverse("tasks:plan-end", args=[plan_2020.pk])).status_code == 403
+
+
+def test_the_coordinator_previews_a_draft_with_groups_expanded(client, users, draft_plan):
+    client.force_login(users["coordinator"])
+    response = client.get(reverse("tasks:plan", args=[draft_plan.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "草案任务" in page and "发布实施" in page
+    assert "单位组，11 个成员：" in page and "七星岗街道办事处" in page
+    assert page.count('class="tag"') >= 11  # one reporting unit per street office, plus the lead
+
+
+def test_publish_asks_for_confirmation_then_puts_the_plan_in_force(client, users, draft_plan):
+    client.force_login(users["coordinator"])
+    url = reverse("tasks:plan-publish", args=[draft_plan.pk])
+    assert client.get(url).status_code == 200
+    body = {"in_force_from": "2026-01-01", "period_months": "3", "report_due_day": "20"}
+    unconfirmed = client.post(url, body)
+    assert unconfirmed.status_code == 200 and "请勾选确认后再发布。" in unconfirmed.content.decode()
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == "draft"
+    done = client.post(url, {**body, "confirm": "on"})
+    assert done.status_code == 302 and done["Location"] == reverse("tasks:plan", args=[draft_plan.pk])
+    draft_plan.refresh_from_db()
+    assert (draft_plan.status, str(draft_plan.in_force_from), draft_plan.period_months) == ("in_force", "2026-01-01", 3)
+    # A second publish is refused with a message, the page is not offered again.
+    assert client.get(url).status_code == 302
+
+
+def test_end_needs_the_summary_and_confirmation(client, users, plan_2020):
+    client.force_login(users["coordinator"])
+    url = reverse("tasks:plan-end", args=[plan_2020.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "此操作不能撤销" in page.content.decode()
+    missing = client.post(url, {"ended_on": "2025-12-31", "closing_summary": "", "confirm": "on"})
+    assert missing.status_code == 200 and "请填写结束总结。" in missing.content.decode()
+    done = client.post(url, {"ended_on": "2025-12-31", "closing_summary": "五年任务完成。", "confirm": "on"})
+    assert done.status_code == 302
+    plan_2020.refresh_from_db()
+    assert plan_2020.status == "ended" and plan_2020.closing_summary == "五年任务完成。"
+    detail = client.get(reverse("tasks:plan", args=[plan_2020.pk])).content.decode()
+    assert "五年任务完成。" in detail and "结束实施" in detail  # the summary, and the history
+
+
+def test_import_plan_command_creates_a_draft(tmp_path, plan_2020):
+    from django.core.management import call_command
+    from openpyxl import Workbook
+
+    from tasks.models import Plan
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["某区任务分解表"])
+    sheet.append(["序号", "工作内容", "具体任务", "牵头单位", "责任单位"])
+    sheet.append([1, "全面落实产假政策", "内容。", "区人力社保局", "区总工会"])
+    path = tmp_path / "table.xlsx"
+    workbook.save(path)
+    call_command("import_plan", str(path), "--title", "新方案", stdout=open(tmp_path / "out.txt", "w"))
+    assert Plan.objects.get(title="新方案").status == "draft"

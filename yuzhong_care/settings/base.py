@@ -230,6 +230,7 @@ DEMO_ACCOUNTS = False
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 # Each app adds a builder that extends the demo story; they run in this order.
 DEMO_DATA_BUILDERS: list[str] = [
+    "tasks.demo.build",  # plans' lifecycle: the 2020 plan ended 2025-12-31, the demo plan 2026–2027 in force
     "progress.demo.build",  # reporting since 2020-07: reports in every state, notices, completions
     "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
     "reports.demo.build",  # one finished big export for demo-viewer

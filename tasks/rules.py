@@ -1,0 +1,24 @@
+"""Who may act on a plan's lifecycle. Services enforce these; views use them
+to show buttons. Reading is decided by the scoping querysets (querysets.py)."""
+from __future__ import annotations
+
+from accounts.roles import Role
+
+
+def can_manage_plans(user) -> bool:
+    """Preview drafts, publish and end plans: the coordinators (督办管理员)."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.COORDINATOR))
+
+
+def can_publish_plan(user, plan) -> bool:
+    return can_manage_plans(user) and plan.is_draft
+
+
+def can_end_plan(user, plan) -> bool:
+    return can_manage_plans(user) and plan.is_open
+
+
+def plan_is_writable(plan) -> bool:
+    """Reports, notices, completions and milestones of the plan may change:
+    it is in force (a draft has none yet; an ended plan is history, read-only)."""
+    return plan.is_open
