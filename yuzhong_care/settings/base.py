@@ -140,7 +140,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "accounts.axes.username_from_request"
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
 
-# Two-factor sign-in (TOTP): required for these roles, and for the admin site.
+# Two-factor sign-in (TOTP): required for these roles and for every superuser or staff
+# account, before any page (accounts.two_factor). Only both off switches it off (tests).
 PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=["coordinator"])
 PORTAL_2FA_FOR_ADMIN = env.bool("PORTAL_2FA_FOR_ADMIN", default=True)
 OTP_TOTP_ISSUER = "渝中区托育督办平台"
