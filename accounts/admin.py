@@ -13,6 +13,7 @@ from audit.admin_mixins import AuditedModelAdmin
 
 from . import rules, services
 from .models import User, UserSession
+from .roles import Role
 from .sessions import device_label, sessions_end
 
 
@@ -51,9 +52,10 @@ class PortalUserAdmin(AuditedModelAdmin, UserAdmin):
                     raise PermissionDenied("只有超级管理员可以授予或取消管理权限。")
         request._account_before = services.account_state(stored)
         super().save_model(request, obj, form, change)
-        if stored is None or stored.role != obj.role:
-            # After the form's groups are saved, before the history row is written:
-            # a new role brings what it needs (coordinators: staff and their group).
+        if (stored is None or stored.role != obj.role) and rules.can_change_privileges(request.user):
+            # After the form's groups are saved, before the history row is written: a new
+            # role brings what it needs (coordinators: staff and their group). Only when a
+            # superuser changes the role: a coordinator's change never grants privilege.
             save_m2m = form.save_m2m
 
             def save_m2m_then_role():
@@ -61,6 +63,8 @@ class PortalUserAdmin(AuditedModelAdmin, UserAdmin):
                 services.role_privileges_apply(user=obj)
 
             form.save_m2m = save_m2m_then_role
+        elif stored is not None and stored.role != obj.role and obj.role == Role.COORDINATOR:
+            self.message_user(request, "角色已改为督办管理员；管理后台权限须由超级管理员授予。", messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # and the history row (AuditedModelAdmin)

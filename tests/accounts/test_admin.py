@@ -213,9 +213,19 @@ def test_role_and_unit_changes_are_recorded_and_told(users, staff):
     assert "角色：填报员 → 审核人" in body and f"所属单位：区人力社保局 → {new_unit.name}" in body
 
 
-def test_making_a_coordinator_gives_the_admin_site_and_taking_it_away(users, staff):
+def test_a_coordinator_making_a_coordinator_grants_no_privilege(users, staff):
     officer = users["officer"]
     client = signed_in(staff["coordinator"])
+    data = change_form_data(client, officer)
+    data.update(role="coordinator")
+    assert client.post(reverse("admin:accounts_user_change", args=[officer.pk]), data).status_code == 302
+    officer.refresh_from_db()
+    assert officer.role == "coordinator" and not officer.is_staff and not officer.groups.exists()
+
+
+def test_a_superuser_making_a_coordinator_gives_the_admin_site_and_taking_it_away(users, staff):
+    officer = users["officer"]
+    client = signed_in(staff["superuser"])
     data = change_form_data(client, officer)
     data.update(role="coordinator")
     client.post(reverse("admin:accounts_user_change", args=[officer.pk]), data)
