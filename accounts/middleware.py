@@ -11,8 +11,10 @@ _EXEMPT_NAMES = ("accounts:two-factor-setup", "accounts:two-factor-verify", "acc
 
 
 class TwoFactorMiddleware:
-    """After django_otp's OTPMiddleware: users who must use two factors see
-    nothing but the enrolment / verification step until they have."""
+    """After django_otp's OTPMiddleware: users who must use two factors (every
+    superuser and staff account, and the roles of PORTAL_2FA_REQUIRED_ROLES) see
+    nothing but the enrolment / verification step until they have — on the
+    portal's pages and the admin site's alike."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,7 +25,7 @@ class TwoFactorMiddleware:
         if (
             user is not None and user.is_authenticated and not user.is_verified()
             and not request.path.startswith(self.exempt_paths())
-            and two_factor.two_factor_required(user, path=request.path)
+            and two_factor.two_factor_required(user)
         ):
             step = "accounts:two-factor-verify" if two_factor.confirmed_device(user) else "accounts:two-factor-setup"
             return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

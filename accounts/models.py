@@ -16,7 +16,11 @@ class UserQuerySet(ScopedQuerySet):
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser`: a superuser is the district's coordinator
+        (督办管理员), never a unit's officer (the field's default)."""
+        extra_fields.setdefault("role", Role.COORDINATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):

@@ -7,6 +7,8 @@ from importlib import import_module
 from django.conf import settings
 from django.db import transaction
 
+from audit.models import ObjectChange
+from audit.services import change_record
 from core import clock
 
 from .models import User, UserSession
@@ -67,5 +69,30 @@ def sessions_end_others(*, user: User, keep_session_key: str | None) -> int:
     rows = list(UserSession.objects.select_for_update().filter(user=user).exclude(session_key=keep_session_key))
     for row in rows:
         _store(row.session_key).delete()
+    UserSession.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
+
+
+def device_label(user_agent: str) -> str:
+    """'Chrome · Windows' from a User-Agent string: what a person recognises as their device."""
+    ua = user_agent or ""
+    browsers = (("MicroMessenger", "微信"), ("DingTalk", "钉钉"), ("Edg", "Edge"), ("OPR", "Opera"),
+                ("Firefox", "Firefox"), ("Chrome", "Chrome"), ("Safari", "Safari"))
+    systems = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
+               ("Mac OS X", "macOS"), ("HarmonyOS", "HarmonyOS"), ("Linux", "Linux"))
+    browser = next((label for needle, label in browsers if needle in ua), "")
+    system = next((label for needle, label in systems if needle in ua), "")
+    return " · ".join(part for part in (browser, system) if part) or ("未知设备" if ua else "—")
+
+
+@transaction.atomic
+def sessions_end(*, actor: User, session_ids: list[int]) -> int:
+    """An administrator signs these browsers out: the Django sessions are deleted,
+    the rows go, and each user's history says so (device and IP, never the key)."""
+    rows = list(UserSession.objects.select_for_update().select_related("user").filter(pk__in=session_ids))
+    for row in rows:
+        _store(row.session_key).delete()
+        change_record(actor=actor, instance=row.user, action=ObjectChange.Action.UPDATE, before={}, after={},
+                      comment=f"结束登录会话（{device_label(row.user_agent)}，IP {row.ip_address or '未知'}）")
     UserSession.objects.filter(pk__in=[r.pk for r in rows]).delete()
     return len(rows)

@@ -15,13 +15,24 @@ from audit.services import change_record
 DEVICE_NAME = "动态口令"
 
 
-def two_factor_required(user, *, path: str = "") -> bool:
-    """Coordinators always; anyone entering the admin site too."""
-    if not user.is_authenticated:
+def two_factor_on() -> bool:
+    """Two factors are in force unless both settings switch them off (the test
+    settings do, for feature tests; tests/accounts/test_two_factor.py turns them on)."""
+    return bool(settings.PORTAL_2FA_REQUIRED_ROLES) or bool(settings.PORTAL_2FA_FOR_ADMIN)
+
+
+def is_privileged(user) -> bool:
+    """A superuser or a staff account (the admin site): it can change other people's
+    accounts, so a stolen password alone must never be enough."""
+    return bool(user.is_superuser or user.is_staff)
+
+
+def two_factor_required(user) -> bool:
+    """Who must pass TOTP before ANY page (the portal's and the admin's): every
+    privileged account, and the roles of PORTAL_2FA_REQUIRED_ROLES (coordinators)."""
+    if not user.is_authenticated or not two_factor_on():
         return False
-    if user.role in settings.PORTAL_2FA_REQUIRED_ROLES:
-        return True
-    return path.startswith("/admin/") and (user.is_staff or user.is_superuser) and settings.PORTAL_2FA_FOR_ADMIN
+    return is_privileged(user) or user.role in settings.PORTAL_2FA_REQUIRED_ROLES
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,7 +9,7 @@ from django.views.generic import FormView, RedirectView, TemplateView
 
 from core.views import RoleRequiredMixin
 
-from . import two_factor
+from . import services, two_factor
 from .sessions import sessions_active, sessions_end_others
 from .roles import Role
 
@@ -38,7 +39,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password-change-done")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.user_password_changed(actor=self.request.user, user=self.request.user)
         # The new hash already invalidates other sessions; delete them outright too.
         sessions_end_others(user=self.request.user, keep_session_key=self.request.session.session_key)
         return response

@@ -5,7 +5,10 @@ only by permission-checked views.
 (evidence of progress reports, notice replies, institution filings):
 
 - the client's file name may not carry path parts (``../``, ``\\``, ``/``),
-  control characters or be empty; it is kept only as a display name;
+  invisible or control characters (bidi overrides such as U+202E, zero-width
+  characters: Unicode categories Cc/Cf/…, refused with a message naming the
+  file, the hidden characters shown as <U+202E>) or be empty; it is kept only
+  as a display name;
 - the size must not exceed ``settings.PORTAL_UPLOAD_MAX_BYTES`` (20 MB);
 - the type is recognised from the first bytes of the content (PDF, PNG,
   JPEG, and .docx/.xlsx as a zip holding ``word/`` or ``xl/``), never from
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import html
 import os
+import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -60,6 +64,21 @@ KINDS_BY_CODE = {kind.code: kind for kind in ALL_KINDS}
 ACCEPT_ATTRIBUTE = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"
 
 _FORBIDDEN_NAME_CHARS = set('/\\:*?"<>|')
+# Invisible or format characters: controls (Cc), format (Cf: the bidi overrides
+# U+202A–U+202E and isolates U+2066–U+2069 that make "fdp.exe" read as "exe.pdf",
+# zero-width spaces and joiners, BOM), surrogates, private use, unassigned, and
+# line/paragraph separators. Ordinary spaces (incl. the full-width U+3000) are fine.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def invisible_characters(name: str) -> list[str]:
+    return [ch for ch in name if unicodedata.category(ch) in _INVISIBLE_CATEGORIES]
+
+
+def _visible(name: str) -> str:
+    """The name with each invisible character shown as <U+XXXX> (safe to put in a message)."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in _INVISIBLE_CATEGORIES else ch
+                   for ch in name)
 
 
 def max_upload_bytes() -> int:
@@ -74,11 +93,19 @@ def check_file_name(name: str | None) -> str:
     """The display name, or ValidationError if it is not a plain file name."""
     if not name or not name.strip():
         raise ValidationError("文件名不能为空。", code="upload_name")
+    hidden = invisible_characters(name)
+    if hidden:
+        codes = "、".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in hidden))
+        raise ValidationError(
+            "文件名“%(name)s”包含不可见字符或控制字符（%(codes)s），可能用于伪装文件类型，请改名后重新上传。",
+            code="upload_name", params={"name": _visible(name), "codes": codes},
+        )
     if ".." in name or any(ch in _FORBIDDEN_NAME_CHARS for ch in name):
         raise ValidationError("文件名“%(name)s”包含路径或非法字符，请改名后重新上传。", code="upload_name",
                               params={"name": name})
-    if any(not ch.isprintable() for ch in name) or name.startswith("."):
-        raise ValidationError("文件名包含不可见字符或以“.”开头，请改名后重新上传。", code="upload_name")
+    if name.startswith("."):
+        raise ValidationError("文件名“%(name)s”以“.”开头，请改名后重新上传。", code="upload_name",
+                              params={"name": name})
     if len(name) > 200:
         raise ValidationError("文件名过长（最多 200 个字符）。", code="upload_name")
     return name.strip()
@@ -210,7 +237,9 @@ class _PathKeepingParser(MultiPartParser):
         cleaned = super().sanitize_file_name(file_name)
         if cleaned is None:
             return None
-        raw = "".join(ch for ch in html.unescape(file_name) if ch.isprintable())
+        # Django also drops invisible characters (a bidi override …) silently: keep them,
+        # so validate_upload refuses the name rather than accept a quietly renamed file.
+        raw = html.unescape(file_name)
         if raw != cleaned:
             # os.path.basename leaves backslashes alone on POSIX: the evidence survives.
             return raw.replace("/", "\\")

@@ -8,8 +8,10 @@ called by `services.roster_import` once every row is valid. Lookups are cached:
 departments in one query each (CachedForeignKeyWidget), the database's credit
 codes in one query.
 
-On export every text cell that a spreadsheet would run as a formula
-(= + - @, tab, carriage return) is prefixed with an apostrophe.
+On export the dataset holds the values as they are; the file is written by
+core.spreadsheets (selectors.roster_export), the portal's one safe writer: in
+the .xlsx every text is a string cell (never a formula, shown as typed), in the
+.csv formula-like text gets the conventional leading apostrophe.
 """
 from __future__ import annotations
 
@@ -25,15 +27,6 @@ from core.xlsx import cell_text
 from . import rules
 from .models import SERVICE_FIELDS, Institution, ServiceType
 from .roster import EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
 
 class TextWidget(widgets.Widget):
     def __init__(self, label: str, *, max_length: int, required: bool = False):
@@ -352,6 +345,3 @@ class InstitutionRosterResource(resources.ModelResource):
 
     def dehydrate_receipt_number(self, institution):
         return getattr(institution, "latest_receipt_number", None) or ""
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))

@@ -376,9 +376,10 @@ EXPORT_FORMATS = {
 
 def roster_export(*, user, file_format: str, queryset=None, empty: bool = False) -> bytes:
     """The roster the user may see, with current filing status, as .xlsx or
-    .csv (UTF-8 with BOM so Excel reads the Chinese). `empty` gives the import
-    template: headers only."""
-    from import_export.formats.base_formats import CSV, XLSX
+    .csv (UTF-8 with BOM so Excel reads the Chinese), written by the portal's
+    safe spreadsheet writer (core.spreadsheets: text never becomes a formula).
+    `empty` gives the import template: headers only."""
+    from core.spreadsheets import table_csv, table_xlsx
 
     from .resources import InstitutionRosterResource
 
@@ -389,5 +390,5 @@ def roster_export(*, user, file_format: str, queryset=None, empty: bool = False)
         queryset = queryset.none()
     dataset = InstitutionRosterResource(actor=user).export(queryset.order_by("street__position", "name", "pk"))
     if file_format == "xlsx":
-        return XLSX().export_data(dataset)
-    return ("\ufeff" + CSV().export_data(dataset)).encode("utf-8")
+        return table_xlsx(dataset.headers, dataset, title="托育机构名册")
+    return table_csv(dataset.headers, dataset)

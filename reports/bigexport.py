@@ -7,8 +7,11 @@ Memory stays flat: the reports are streamed from the database
 PostgreSQL), the few small tables that label them (assignments, periods,
 users) are loaded once into dicts, and openpyxl writes each row to its
 temporary file as it comes, with strings inline (no shared-strings table).
-Only the header row is styled (WriteOnlyCell); freeze panes, widths and the
-print titles are set before the first row, as write-only mode requires.
+Only the header row is styled; freeze panes, widths and the print titles are
+set before the first row, as write-only mode requires. Text is written as text,
+never as a formula (core.spreadsheets): the fast row writer calls `safe_text`
+for every string and writes it as an inline string; without it, every row goes
+through `safe_row`.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import safe_cell, safe_row, safe_text
 from progress.models import ProgressReport, ReportingPeriod
 from tasks.models import Assignment, WorkItem
 
@@ -128,13 +132,12 @@ def new_history_sheet(workbook: Workbook, title: str = "进展报告", *, fast: 
     border = Border(left=side, right=side, top=side, bottom=side)
     font, fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="FFD9E1F2")
     align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    header = []
-    for name, _ in HISTORY_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font, cell.fill, cell.border, cell.alignment = font, fill, border, align
-        header.append(cell)
-    if fast:
-        install_fast_rows(sheet)
+    header = [safe_cell(sheet, name, font=font, fill=fill, border=border, alignment=align)
+              for name, _ in HISTORY_COLUMNS]
+    if not (fast and install_fast_rows(sheet)):
+        # openpyxl's own append would turn "=…" into a formula: every row through safe_row.
+        plain_append = sheet.append
+        sheet.append = lambda values: plain_append(safe_row(sheet, values))
     sheet.append(header)  # styled cells: openpyxl's own cell writer, in the same stream
     return sheet
 
@@ -150,11 +153,11 @@ def install_fast_rows(sheet) -> bool:
     tests/reports/test_bigexport.py compares the output with openpyxl's own);
     without them it returns False and the sheet appends the ordinary way.
 
-    Values: str (inline, illegal control characters dropped, edge spaces kept),
+    Values: str (inline string, never a formula: core.spreadsheets.safe_text; edge spaces kept),
     bool, int/float/Decimal, datetime/date (the workbook's date style), None
     or "" (no cell). Anything else is written as its str()."""
     from lxml.etree import Element, SubElement
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+    from openpyxl.cell.cell import Cell
     from openpyxl.compat import safe_string
     from openpyxl.utils.datetime import to_excel
 
@@ -164,7 +167,6 @@ def install_fast_rows(sheet) -> bool:
     datetime_style = str(WriteOnlyCell(sheet, value=dt.datetime(2000, 1, 1)).style_id)
     date_style = str(WriteOnlyCell(sheet, value=dt.date(2000, 1, 1)).style_id)
     letters = [get_column_letter(i) for i in range(1, 200)]
-    bad = ILLEGAL_CHARACTERS_RE
 
     def _write_rows(self):
         xf = self._writer.xf.send(True)
@@ -184,8 +186,7 @@ def install_fast_rows(sheet) -> bool:
                             continue
                         ref = letters[col] + r
                         if isinstance(value, str):
-                            if bad.search(value):
-                                value = bad.sub("", value)
+                            value = safe_text(value)
                             cell = SubElement(row, "c", r=ref, t="inlineStr")
                             text = SubElement(SubElement(cell, "is"), "t")
                             text.text = value
@@ -203,7 +204,7 @@ def install_fast_rows(sheet) -> bool:
                             SubElement(cell, "v").text = safe_string(to_excel(value))
                         else:
                             cell = SubElement(row, "c", r=ref, t="inlineStr")
-                            SubElement(SubElement(cell, "is"), "t").text = str(value)
+                            SubElement(SubElement(cell, "is"), "t").text = safe_text(str(value))
                     xf.write(row)
                     row_idx += 1
             except GeneratorExit:

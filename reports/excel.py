@@ -11,6 +11,8 @@ registry). Filters: as-of date, period, unit (and plan, when there are many).
 The dashboards' download and `manage.py export_progress` both call
 `build_progress_workbook`; it is 15 rows, so openpyxl's normal mode (with
 merged cells) is the right tool. Big exports use write-only mode (bigexport.py).
+Every value goes in through core.spreadsheets (`append_safe`, `set_safe`): text is
+a string cell, never a formula, whatever a unit typed into its report.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from agencies.models import Department
 from core import clock
+from core.spreadsheets import append_safe, set_safe
 from progress import periods
 from progress.lights import DONE, GREEN, LABELS, RED, YELLOW, cn_date
 from tasks.models import Assignment, Plan, WorkItem
@@ -145,12 +148,12 @@ def _fit_row(sheet, row: int, values: list, widths: list[int], minimum: float = 
 
 
 def _title(sheet, title: str, subtitle: str, ncols: int) -> None:
-    sheet.append([title])
+    append_safe(sheet, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     cell = sheet.cell(row=1, column=1)
     cell.font, cell.alignment = TITLE_FONT, Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 32
-    sheet.append([subtitle])
+    append_safe(sheet, [subtitle])
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
     cell = sheet.cell(row=2, column=1)
     cell.font, cell.alignment = Font(name=FONT_NAME, size=11), Alignment(horizontal="right", vertical="center")
@@ -158,7 +161,7 @@ def _title(sheet, title: str, subtitle: str, ncols: int) -> None:
 
 
 def _header(sheet, columns: list[str], widths: list[int]) -> int:
-    sheet.append(columns)
+    append_safe(sheet, columns)
     row = sheet.max_row
     for col, width in enumerate(widths, start=1):
         cell = sheet.cell(row=row, column=col)
@@ -169,7 +172,7 @@ def _header(sheet, columns: list[str], widths: list[int]) -> int:
 
 
 def _body_row(sheet, values: list, widths: list[int], *, centred: set[int] = frozenset(), top: bool = False) -> int:
-    sheet.append(values)
+    append_safe(sheet, values)
     row = sheet.max_row
     for col in range(1, len(values) + 1):
         cell = sheet.cell(row=row, column=col)
@@ -180,7 +183,7 @@ def _body_row(sheet, values: list, widths: list[int], *, centred: set[int] = fro
 
 
 def _light_cell(cell, code: str) -> None:
-    cell.value = LABELS[code]
+    set_safe(cell.parent, row=cell.row, column=cell.column, value=LABELS[code])
     cell.fill = PatternFill("solid", fgColor=FILLS[code])
     cell.font = Font(name=FONT_NAME, size=10, bold=True, color=FONT_COLOURS[code])
     cell.alignment = WRAP_CENTRE
@@ -256,9 +259,9 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
         sheet.cell(row=row, column=7).number_format = "0%"
         sheet.cell(row=row, column=11).number_format = "yyyy-mm-dd"
     if not tasks:
-        sheet.append(["（无符合条件的任务）"])
+        append_safe(sheet, ["（无符合条件的任务）"])
     note_row = sheet.max_row + 2
-    sheet.cell(row=note_row, column=1, value=(
+    set_safe(sheet, row=note_row, column=1, value=(
         "说明：状态为截至统计日的红黄绿灯（红灯：节点目标逾期未完成、已过截止日的报送周期无审核通过的报告或督办单逾期未答复；"
         "黄灯：节点目标7日内到期、本期报告3日内截止尚未提交或最近一次报告被退回；绿灯：正常；已完成：单位完成并经确认）。"
         "最新进展等内容仅取审核通过的报告；完成进度取牵头单位的报告，无牵头单位报告时取各单位平均。"
@@ -293,7 +296,7 @@ def _unit_sheet(sheet, *, filters: ReportFilters, units: list) -> None:
         _light_cell(sheet.cell(row=row, column=9), unit.light.code)
         sheet.cell(row=row, column=13).number_format = "0.0%"
     note_row = sheet.max_row + 2
-    sheet.cell(row=note_row, column=1, value=(
+    set_safe(sheet, row=note_row, column=1, value=(
         f"说明：含本方案全部督办事项（主要任务及保障措施）。按时报送率＝统计日前{selectors.on_time_months()}个月内"
         "到期的各期报告中，在截止日当日或之前提交且已审核通过的比例。"
     )).font = Font(name=FONT_NAME, size=9)
@@ -322,7 +325,7 @@ def _institution_sheet(sheet, *, user, filters: ReportFilters) -> None:
         (f"每千人口托位数（常住人口 {ind.population:,} 人，目标 {ind.target}）", float(ind.per_thousand)),
     ]
     for label, value in summary:
-        sheet.append(["", label, "", "", value])
+        append_safe(sheet, ["", label, "", "", value])
         row = sheet.max_row
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         for col in range(2, 6):

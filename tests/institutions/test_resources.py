@@ -137,14 +137,16 @@ def test_export_with_filing_status_and_neutralised_formulas(client, users, opera
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {r[0]: dict(zip([c.value for c in sheet[1]], r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    evil = rows["'=HYPERLINK(\"http://evil\",\"点我\")"]
-    assert evil["地址"] == "'@SUM(A1:A9)" and evil["联系电话"] == "'+86 23 6300 0000"
+    # In the .xlsx the text is shown as typed, as a string cell (core.spreadsheets) …
+    evil = rows["=HYPERLINK(\"http://evil\",\"点我\")"]
+    assert evil["地址"] == "@SUM(A1:A9)" and evil["联系电话"] == "+86 23 6300 0000"
     assert evil["备案状态"] == "已备案" and evil["备案回执编号"] == "渝中托备〔2026〕007号"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert rows["小星星托育中心"]["备案状态"] == "新设备案·已提交待审核"
 
     response = client.get(reverse("institutions:roster-export"), {"format": "csv"})
     text = response.content.decode("utf-8")
+    # … in the .csv (no types) it carries the conventional apostrophe.
     assert text.startswith("\ufeff机构名称,") and "'=HYPERLINK" in text and ",'@SUM(A1:A9)," in text
 
 

@@ -259,8 +259,10 @@ def _raw_multipart(fields: dict, file_field: str, filename: str, data: bytes):
         ("通知.pdf", EXE_BYTES, "文件“通知.pdf”的内容不是允许的类型"),
         ("大文件.pdf", PDF_BYTES + b"0" * (25 * 1024 * 1024), "文件“大文件.pdf”大小为 25 MB，超过 20 MB 的上限。"),
         ("../../etc/evil.pdf", PDF_BYTES, "文件名“..\\..\\etc\\evil.pdf”包含路径或非法字符"),
+        # A right-to-left override makes "发票\u202egpj.pdf" read as "发票fdp.jpg": refused, never silently cleaned.
+        ("发票\u202egpj.pdf", PDF_BYTES, "文件名“发票&lt;U+202E&gt;gpj.pdf”包含不可见字符或控制字符（U+202E）"),
     ],
-    ids=["exe-renamed-pdf", "25MB", "dotdot-name"],
+    ids=["exe-renamed-pdf", "25MB", "dotdot-name", "bidi-override-name"],
 )
 def test_report_form_refuses_bad_uploads(hr, users, client, media, filename, data, message):
     client.force_login(users["officer"])

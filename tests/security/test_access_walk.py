@@ -18,13 +18,20 @@ Columns (users of tests/conftest.py `users`, plus the other institution's accoun
   oper    institution operator of 小星星托育中心 — "our" institution
   o_of    officer of 区教委 — a user of ANOTHER unit (lead unit of task 14, nothing on task 1)
   o_op    operator of 别家托育园 — a user of ANOTHER institution (registered at 区民政局)
+  su      a superuser made by `createsuperuser` (so a coordinator too) who has NOT passed the
+          second factor: with two factors on, every page of the portal and of the admin site
+          sends them to the two-factor step (2F); only that step itself answers.
+
+The walk runs with two factors on, as in production (PORTAL_2FA_REQUIRED_ROLES = coordinator,
+PORTAL_2FA_FOR_ADMIN): the coordinator has an authenticator and a verified session.
 
 Rows are keyed (url name, variant). Object URLs have two variants: `own` —
 the object of our unit / institution (tests/security/world.py builds them) —
 and `other` — the same kind of object of 区教委 / 别家托育园; some have a third
 (a draft, an export format).
 
-Cells: 200, L (302 to a login page), R (302 somewhere else), 403, 404, 405.
+Cells: 200, L (302 to a login page), 2F (302 to the two-factor step), R (302 somewhere
+else), 403, 404, 405.
 A 200 that is a file must be an attachment with nosniff. Every page (HTML, CSV,
 JSON) shown is also searched for the marked texts of world.MARK (a draft, a
 reply, a message, a phone number, a material's name …): a text shown to a role
@@ -62,11 +69,13 @@ from .world import MARK, SEEN_BY, build_world, pdf
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "coord", "offi", "lead", "view", "regi", "oper", "o_of", "o_op")
+ROLES = ("anon", "coord", "offi", "lead", "view", "regi", "oper", "o_of", "o_op", "su")
 USER_OF_ROLE = {
     "coord": "coordinator", "offi": "officer", "lead": "leader", "view": "viewer", "regi": "registrar",
-    "oper": "operator", "o_of": "other_officer", "o_op": "other_operator",
+    "oper": "operator", "o_of": "other_officer", "o_op": "other_operator", "su": "superuser",
 }
+# Signed in with a verified second factor (a confirmed authenticator in the session).
+VERIFIED = {"coord"}
 
 # Left out of the walk: the admin site's own pages (its index is walked), and set_language.
 EXCLUDED_NAMESPACES = ("admin",)
@@ -75,148 +84,148 @@ INCLUDED_DESPITE_NAMESPACE = {"admin:index"}
 
 # --------------------------------------------------------------------------------------
 # GET: the allowed outcome of opening each URL.
-#                                                        anon coord offi lead view regi oper o_of o_op
+#                                                        anon coord offi lead view regi oper o_of o_op su
 GET = {
-    ("home", "-"):                                       "L    R     R    R    R    R    R    R    R",
-    ("login", "-"):                                      "200  R     R    R    R    R    R    R    R",
-    ("health", "-"):                                     "200  200   200  200  200  200  200  200  200",
-    ("admin:index", "-"):                                "L    200   L    L    L    L    L    L    L",
+    ("home", "-"):                                       "L    R     R    R    R    R    R    R    R     2F",
+    ("login", "-"):                                      "200  R     R    R    R    R    R    R    R     2F",
+    ("health", "-"):                                     "200  200   200  200  200  200  200  200  200   2F",
+    ("admin:index", "-"):                                "L    200   L    L    L    L    L    L    L     2F",
     # accounts
-    ("accounts:logout", "-"):                            "L    405   405  405  405  405  405  405  405",
-    ("accounts:password-change", "-"):                   "L    200   200  200  200  200  200  200  200",
-    ("accounts:password-change-done", "-"):              "L    200   200  200  200  200  200  200  200",
-    ("accounts:operator-home", "-"):                     "L    403   403  403  403  403  R    403  R",
-    ("accounts:sessions", "-"):                          "L    200   200  200  200  200  200  200  200",
-    ("accounts:lockouts", "-"):                          "L    200   403  403  403  403  403  403  403",
-    ("accounts:two-factor-setup", "-"):                  "L    200   200  200  200  200  200  200  200",
-    ("accounts:two-factor-verify", "-"):                 "L    R     R    R    R    R    R    R    R",
+    ("accounts:logout", "-"):                            "L    405   405  405  405  405  405  405  405   405",
+    ("accounts:password-change", "-"):                   "L    200   200  200  200  200  200  200  200   2F",
+    ("accounts:password-change-done", "-"):              "L    200   200  200  200  200  200  200  200   2F",
+    ("accounts:operator-home", "-"):                     "L    403   403  403  403  403  R    403  R     2F",
+    ("accounts:sessions", "-"):                          "L    200   200  200  200  200  200  200  200   2F",
+    ("accounts:two-factor-setup", "-"):                  "L    2F    200  200  200  200  200  200  200   200",
+    ("accounts:two-factor-verify", "-"):                 "L    200   2F   2F   2F   2F   2F   2F   2F    2F",
     # tasks
-    ("tasks:list", "-"):                                 "L    200   200  200  200  200  403  200  403",
-    ("tasks:detail", "own"):                             "L    200   200  200  200  404  403  404  403",
-    ("tasks:detail", "other"):                           "L    200   404  404  200  404  403  200  403",
-    ("tasks:detail", "draft"):                           "L    200   404  404  404  404  403  404  403",
+    ("tasks:list", "-"):                                 "L    200   200  200  200  200  403  200  403   2F",
+    ("tasks:detail", "own"):                             "L    200   200  200  200  404  403  404  403   2F",
+    ("tasks:detail", "other"):                           "L    200   404  404  200  404  403  200  403   2F",
+    ("accounts:lockouts", "-"):                          "L    200   403  403  403  403  403  403  403   2F",
+    ("tasks:detail", "draft"):                           "L    200   404  404  404  404  403  404  403   2F",
     # plans (lifecycle): a draft is the coordinators' own; publishing and ending are theirs alone
-    ("tasks:plans", "-"):                                "L    200   403  403  200  403  403  403  403",
-    ("tasks:plan", "own"):                               "L    200   403  403  200  403  403  403  403",
-    ("tasks:plan", "draft"):                             "L    200   403  403  404  403  403  403  403",
-    ("tasks:plan-publish", "draft"):                     "L    200   403  403  403  403  403  403  403",
-    ("tasks:plan-publish", "own"):                       "L    R     403  403  403  403  403  403  403",
-    ("tasks:plan-end", "own"):                           "L    200   403  403  403  403  403  403  403",
-    ("tasks:plan-end", "draft"):                         "L    R     403  403  403  403  403  403  403",
+    ("tasks:plans", "-"):                                "L    200   403  403  200  403  403  403  403   2F",
+    ("tasks:plan", "own"):                               "L    200   403  403  200  403  403  403  403   2F",
+    ("tasks:plan", "draft"):                             "L    200   403  403  404  403  403  403  403   2F",
+    ("tasks:plan-publish", "draft"):                     "L    200   403  403  403  403  403  403  403   2F",
+    ("tasks:plan-publish", "own"):                       "L    R     403  403  403  403  403  403  403   2F",
+    ("tasks:plan-end", "own"):                           "L    200   403  403  403  403  403  403  403   2F",
+    ("tasks:plan-end", "draft"):                         "L    R     403  403  403  403  403  403  403   2F",
     # notifications (everyone has an inbox; a message is its recipient's only)
-    ("notifications:inbox", "-"):                        "L    200   200  200  200  200  200  200  200",
-    ("notifications:detail", "own"):                     "L    404   200  404  404  404  404  404  404",
-    ("notifications:detail", "other"):                   "L    404   404  404  404  404  404  200  404",
-    ("notifications:mark-read", "own"):                  "L    405   405  405  405  405  405  405  405",
-    ("notifications:mark-read", "other"):                "L    405   405  405  405  405  405  405  405",
-    ("notifications:mark-all-read", "-"):                "L    405   405  405  405  405  405  405  405",
+    ("notifications:inbox", "-"):                        "L    200   200  200  200  200  200  200  200   2F",
+    ("notifications:detail", "own"):                     "L    404   200  404  404  404  404  404  404   2F",
+    ("notifications:detail", "other"):                   "L    404   404  404  404  404  404  200  404   2F",
+    ("notifications:mark-read", "own"):                  "L    405   405  405  405  405  405  405  405   2F",
+    ("notifications:mark-read", "other"):                "L    405   405  405  405  405  405  405  405   2F",
+    ("notifications:mark-all-read", "-"):                "L    405   405  405  405  405  405  405  405   2F",
     # institutions: registry
-    ("institutions:list", "-"):                          "L    200   403  403  200  200  403  403  403",
-    ("institutions:mine", "-"):                          "L    403   403  403  403  403  R    403  R",
-    ("institutions:detail", "own"):                      "L    200   403  403  200  200  200  403  404",
-    ("institutions:detail", "other"):                    "L    200   403  403  200  404  404  403  200",
-    ("institutions:flags", "own"):                       "L    405   403  403  403  403  403  403  403",
-    ("institutions:flags", "other"):                     "L    405   403  403  403  403  403  403  403",
-    ("institutions:link-operator", "own"):               "L    405   403  403  403  403  403  403  403",
-    ("institutions:link-operator", "other"):             "L    405   403  403  403  403  403  403  403",
-    ("institutions:filing-start", "own"):                "L    405   403  403  403  403  405  403  405",
-    ("institutions:filing-start", "other"):              "L    405   403  403  403  403  405  403  405",
-    ("institutions:roster-import", "-"):                 "L    200   403  403  403  200  403  403  403",
-    ("institutions:roster-export", "xlsx"):              "L    200   403  403  200  200  403  403  403",
-    ("institutions:roster-export", "csv"):               "L    200   403  403  200  200  403  403  403",
-    ("institutions:roster-export", "template"):          "L    200   403  403  200  200  403  403  403",
-    ("institutions:registrations", "-"):                 "L    200   403  403  200  200  403  403  403",
-    ("institutions:registration-create", "-"):           "L    200   403  403  403  200  403  403  403",
+    ("institutions:list", "-"):                          "L    200   403  403  200  200  403  403  403   2F",
+    ("institutions:mine", "-"):                          "L    403   403  403  403  403  R    403  R     2F",
+    ("institutions:detail", "own"):                      "L    200   403  403  200  200  200  403  404   2F",
+    ("institutions:detail", "other"):                    "L    200   403  403  200  404  404  403  200   2F",
+    ("institutions:flags", "own"):                       "L    405   403  403  403  403  403  403  403   2F",
+    ("institutions:flags", "other"):                     "L    405   403  403  403  403  403  403  403   2F",
+    ("institutions:link-operator", "own"):               "L    405   403  403  403  403  403  403  403   2F",
+    ("institutions:link-operator", "other"):             "L    405   403  403  403  403  403  403  403   2F",
+    ("institutions:filing-start", "own"):                "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:filing-start", "other"):              "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:roster-import", "-"):                 "L    200   403  403  403  200  403  403  403   2F",
+    ("institutions:roster-export", "xlsx"):              "L    200   403  403  200  200  403  403  403   2F",
+    ("institutions:roster-export", "csv"):               "L    200   403  403  200  200  403  403  403   2F",
+    ("institutions:roster-export", "template"):          "L    200   403  403  200  200  403  403  403   2F",
+    ("institutions:registrations", "-"):                 "L    200   403  403  200  200  403  403  403   2F",
+    ("institutions:registration-create", "-"):           "L    200   403  403  403  200  403  403  403   2F",
     # institutions: filings and their materials
-    ("institutions:review", "-"):                        "L    200   403  403  200  403  403  403  403",
-    ("institutions:filing-detail", "own"):               "L    200   403  403  200  403  200  403  404",
-    ("institutions:filing-detail", "other"):             "L    200   403  403  200  403  404  403  200",
-    ("institutions:filing-edit", "own"):                 "L    200   403  403  403  403  200  403  404",
-    ("institutions:filing-edit", "other"):               "L    200   403  403  403  403  404  403  200",
-    ("institutions:document-upload", "own"):             "L    405   403  403  403  403  405  403  405",
-    ("institutions:document-upload", "other"):           "L    405   403  403  403  403  405  403  405",
-    ("institutions:filing-submit", "own"):               "L    405   403  403  403  403  405  403  405",
-    ("institutions:filing-submit", "other"):             "L    405   403  403  403  403  405  403  405",
-    ("institutions:filing-return", "own"):               "L    200   403  403  403  403  403  403  403",
-    ("institutions:filing-return", "other"):             "L    200   403  403  403  403  403  403  403",
-    ("institutions:filing-approve", "own"):              "L    405   403  403  403  403  403  403  403",
-    ("institutions:filing-approve", "other"):            "L    405   403  403  403  403  403  403  403",
-    ("institutions:filing-reject", "own"):               "L    200   403  403  403  403  403  403  403",
-    ("institutions:filing-reject", "other"):             "L    200   403  403  403  403  403  403  403",
-    ("institutions:receipt", "own"):                     "L    200   403  403  200  403  200  403  404",
-    ("institutions:receipt", "other"):                   "L    200   403  403  200  403  404  403  200",
-    ("institutions:document-download", "own"):           "L    200   403  403  403  403  200  403  404",
-    ("institutions:document-download", "other"):         "L    200   403  403  403  403  404  403  200",
-    ("institutions:document-delete", "own"):             "L    405   403  403  403  403  405  403  405",
-    ("institutions:document-delete", "other"):           "L    405   403  403  403  403  405  403  405",
-    ("institutions:directory", "-"):                     "200  200   200  200  200  200  200  200  200",
+    ("institutions:review", "-"):                        "L    200   403  403  200  403  403  403  403   2F",
+    ("institutions:filing-detail", "own"):               "L    200   403  403  200  403  200  403  404   2F",
+    ("institutions:filing-detail", "other"):             "L    200   403  403  200  403  404  403  200   2F",
+    ("institutions:filing-edit", "own"):                 "L    200   403  403  403  403  200  403  404   2F",
+    ("institutions:filing-edit", "other"):               "L    200   403  403  403  403  404  403  200   2F",
+    ("institutions:document-upload", "own"):             "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:document-upload", "other"):           "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:filing-submit", "own"):               "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:filing-submit", "other"):             "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:filing-return", "own"):               "L    200   403  403  403  403  403  403  403   2F",
+    ("institutions:filing-return", "other"):             "L    200   403  403  403  403  403  403  403   2F",
+    ("institutions:filing-approve", "own"):              "L    405   403  403  403  403  403  403  403   2F",
+    ("institutions:filing-approve", "other"):            "L    405   403  403  403  403  403  403  403   2F",
+    ("institutions:filing-reject", "own"):               "L    200   403  403  403  403  403  403  403   2F",
+    ("institutions:filing-reject", "other"):             "L    200   403  403  403  403  403  403  403   2F",
+    ("institutions:receipt", "own"):                     "L    200   403  403  200  403  200  403  404   2F",
+    ("institutions:receipt", "other"):                   "L    200   403  403  200  403  404  403  200   2F",
+    ("institutions:document-download", "own"):           "L    200   403  403  403  403  200  403  404   2F",
+    ("institutions:document-download", "other"):         "L    200   403  403  403  403  404  403  200   2F",
+    ("institutions:document-delete", "own"):             "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:document-delete", "other"):           "L    405   403  403  403  403  405  403  405   2F",
+    ("institutions:directory", "-"):                     "200  200   200  200  200  200  200  200  200   2F",
     # progress
-    ("progress:my-tasks", "-"):                          "L    403   200  200  403  403  403  200  403",
-    ("progress:review", "-"):                            "L    200   403  200  403  403  403  403  403",
-    ("progress:assignment", "own"):                      "L    200   200  200  200  404  403  404  403",
-    ("progress:assignment", "other"):                    "L    200   404  404  200  404  403  200  403",
-    ("progress:report-create", "own"):                   "L    403   200  403  403  403  403  404  403",
-    ("progress:report-create", "other"):                 "L    403   404  403  403  403  403  200  403",
-    ("progress:completion-claim", "own"):                "L    403   405  405  403  403  403  405  403",
-    ("progress:completion-claim", "other"):              "L    403   405  405  403  403  403  405  403",
-    ("progress:completion-decide", "own"):               "L    405   403  405  403  403  403  403  403",
-    ("progress:completion-decide", "other"):             "L    405   403  405  403  403  403  403  403",
-    ("progress:report", "own"):                          "L    200   200  200  200  404  403  404  403",
-    ("progress:report", "other"):                        "L    200   404  404  200  404  403  200  403",
-    ("progress:report", "own draft"):                    "L    404   200  200  404  404  403  404  403",
-    ("progress:report", "other draft"):                  "L    404   404  404  404  404  403  200  403",
-    ("progress:report", "partner"):                      "L    200   200  200  200  404  403  404  403",
-    ("progress:report-edit", "own"):                     "L    403   200  403  403  403  403  404  403",
-    ("progress:report-edit", "other"):                   "L    403   404  403  403  403  403  200  403",
-    ("progress:report-edit", "own submitted"):           "L    403   R    403  403  403  403  404  403",
-    ("progress:report-edit", "partner"):                 "L    403   403  403  403  403  403  404  403",
-    ("progress:report-submit", "own"):                   "L    403   405  403  403  403  403  405  403",
-    ("progress:report-submit", "other"):                 "L    403   405  403  403  403  403  405  403",
-    ("progress:report-approve", "own"):                  "L    403   403  405  403  403  403  403  403",
-    ("progress:report-approve", "other"):                "L    403   403  405  403  403  403  403  403",
-    ("progress:report-approve", "partner"):              "L    403   403  405  403  403  403  403  403",
-    ("progress:report-return", "own"):                   "L    405   403  405  403  403  403  403  403",
-    ("progress:report-return", "other"):                 "L    405   403  405  403  403  403  403  403",
-    ("progress:report-return", "partner"):               "L    405   403  405  403  403  403  403  403",
-    ("progress:report-correct", "own"):                  "L    403   405  403  403  403  403  405  403",
-    ("progress:report-correct", "other"):                "L    403   405  403  403  403  403  405  403",
-    ("progress:report-file", "own"):                     "L    200   200  200  200  404  403  404  403",
-    ("progress:report-file", "other"):                   "L    200   404  404  200  404  403  200  403",
-    ("progress:report-file", "own draft"):               "L    404   200  200  404  404  403  404  403",
-    ("progress:report-file", "other draft"):             "L    404   404  404  404  404  403  200  403",
-    ("progress:report-file", "partner"):                 "L    200   200  200  200  404  403  404  403",
-    ("progress:lead", "own"):                            "L    200   200  200  200  404  403  404  403",
-    ("progress:lead", "other"):                          "L    200   404  404  200  404  403  200  403",
-    ("progress:notices", "-"):                           "L    200   200  200  200  403  403  200  403",
-    ("progress:notice-create", "-"):                     "L    200   403  403  403  403  403  403  403",
-    ("progress:notice", "own"):                          "L    200   200  200  200  403  403  404  403",
-    ("progress:notice", "other"):                        "L    200   404  404  200  403  403  200  403",
-    ("progress:notice-reply", "own"):                    "L    403   405  405  403  403  403  405  403",
-    ("progress:notice-reply", "other"):                  "L    403   405  405  403  403  403  405  403",
-    ("progress:notice-close", "own"):                    "L    405   403  403  403  403  403  403  403",
-    ("progress:notice-close", "other"):                  "L    405   403  403  403  403  403  403  403",
-    ("progress:notice-file", "own"):                     "L    200   200  200  200  403  403  404  403",
-    ("progress:notice-file", "other"):                   "L    200   404  404  200  403  403  200  403",
-    ("progress:milestone-confirm", "own"):               "L    200   403  403  403  403  403  403  403",
-    ("progress:milestone-confirm", "other"):             "L    200   403  403  403  403  403  403  403",
-    ("progress:milestone-file", "own"):                  "L    200   200  200  200  404  403  404  403",
-    ("progress:milestone-file", "other"):                "L    200   404  404  200  404  403  200  403",
+    ("progress:my-tasks", "-"):                          "L    403   200  200  403  403  403  200  403   2F",
+    ("progress:review", "-"):                            "L    200   403  200  403  403  403  403  403   2F",
+    ("progress:assignment", "own"):                      "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:assignment", "other"):                    "L    200   404  404  200  404  403  200  403   2F",
+    ("progress:report-create", "own"):                   "L    403   200  403  403  403  403  404  403   2F",
+    ("progress:report-create", "other"):                 "L    403   404  403  403  403  403  200  403   2F",
+    ("progress:completion-claim", "own"):                "L    403   405  405  403  403  403  405  403   2F",
+    ("progress:completion-claim", "other"):              "L    403   405  405  403  403  403  405  403   2F",
+    ("progress:completion-decide", "own"):               "L    405   403  405  403  403  403  403  403   2F",
+    ("progress:completion-decide", "other"):             "L    405   403  405  403  403  403  403  403   2F",
+    ("progress:report", "own"):                          "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:report", "other"):                        "L    200   404  404  200  404  403  200  403   2F",
+    ("progress:report", "own draft"):                    "L    404   200  200  404  404  403  404  403   2F",
+    ("progress:report", "other draft"):                  "L    404   404  404  404  404  403  200  403   2F",
+    ("progress:report", "partner"):                      "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:report-edit", "own"):                     "L    403   200  403  403  403  403  404  403   2F",
+    ("progress:report-edit", "other"):                   "L    403   404  403  403  403  403  200  403   2F",
+    ("progress:report-edit", "own submitted"):           "L    403   R    403  403  403  403  404  403   2F",
+    ("progress:report-edit", "partner"):                 "L    403   403  403  403  403  403  404  403   2F",
+    ("progress:report-submit", "own"):                   "L    403   405  403  403  403  403  405  403   2F",
+    ("progress:report-submit", "other"):                 "L    403   405  403  403  403  403  405  403   2F",
+    ("progress:report-approve", "own"):                  "L    403   403  405  403  403  403  403  403   2F",
+    ("progress:report-approve", "other"):                "L    403   403  405  403  403  403  403  403   2F",
+    ("progress:report-approve", "partner"):              "L    403   403  405  403  403  403  403  403   2F",
+    ("progress:report-return", "own"):                   "L    405   403  405  403  403  403  403  403   2F",
+    ("progress:report-return", "other"):                 "L    405   403  405  403  403  403  403  403   2F",
+    ("progress:report-return", "partner"):               "L    405   403  405  403  403  403  403  403   2F",
+    ("progress:report-correct", "own"):                  "L    403   405  403  403  403  403  405  403   2F",
+    ("progress:report-correct", "other"):                "L    403   405  403  403  403  403  405  403   2F",
+    ("progress:report-file", "own"):                     "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:report-file", "other"):                   "L    200   404  404  200  404  403  200  403   2F",
+    ("progress:report-file", "own draft"):               "L    404   200  200  404  404  403  404  403   2F",
+    ("progress:report-file", "other draft"):             "L    404   404  404  404  404  403  200  403   2F",
+    ("progress:report-file", "partner"):                 "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:lead", "own"):                            "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:lead", "other"):                          "L    200   404  404  200  404  403  200  403   2F",
+    ("progress:notices", "-"):                           "L    200   200  200  200  403  403  200  403   2F",
+    ("progress:notice-create", "-"):                     "L    200   403  403  403  403  403  403  403   2F",
+    ("progress:notice", "own"):                          "L    200   200  200  200  403  403  404  403   2F",
+    ("progress:notice", "other"):                        "L    200   404  404  200  403  403  200  403   2F",
+    ("progress:notice-reply", "own"):                    "L    403   405  405  403  403  403  405  403   2F",
+    ("progress:notice-reply", "other"):                  "L    403   405  405  403  403  403  405  403   2F",
+    ("progress:notice-close", "own"):                    "L    405   403  403  403  403  403  403  403   2F",
+    ("progress:notice-close", "other"):                  "L    405   403  403  403  403  403  403  403   2F",
+    ("progress:notice-file", "own"):                     "L    200   200  200  200  403  403  404  403   2F",
+    ("progress:notice-file", "other"):                   "L    200   404  404  200  403  403  200  403   2F",
+    ("progress:milestone-confirm", "own"):               "L    200   403  403  403  403  403  403  403   2F",
+    ("progress:milestone-confirm", "other"):             "L    200   403  403  403  403  403  403  403   2F",
+    ("progress:milestone-file", "own"):                  "L    200   200  200  200  404  403  404  403   2F",
+    ("progress:milestone-file", "other"):                "L    200   404  404  200  404  403  200  403   2F",
     # reports: dashboards, the official Excel report, background exports
-    ("reports:district", "-"):                           "L    200   403  403  200  403  403  403  403",
-    ("reports:my-department", "-"):                      "L    200   200  200  404  403  403  200  403",
-    ("reports:department", "own"):                       "L    200   200  200  200  403  403  404  403",
-    ("reports:department", "other"):                     "L    200   404  404  200  403  403  200  403",
-    ("reports:task", "own"):                             "L    200   200  200  200  404  403  404  403",
-    ("reports:task", "other"):                           "L    200   404  404  200  404  403  200  403",
-    ("reports:excel", "-"):                              "L    200   200  200  200  403  403  200  403",
-    ("reports:excel", "download"):                       "L    200   200  200  200  403  403  200  403",
-    ("reports:exports", "-"):                            "L    200   200  200  200  403  403  200  403",
-    ("reports:export-detail", "own"):                    "L    404   200  404  404  403  403  404  403",
-    ("reports:export-detail", "other"):                  "L    404   404  404  404  403  403  200  403",
-    ("reports:export-status", "own"):                    "L    404   200  404  404  403  403  404  403",
-    ("reports:export-status", "other"):                  "L    404   404  404  404  403  403  200  403",
-    ("reports:export-download", "own"):                  "L    404   200  404  404  403  403  404  403",
-    ("reports:export-download", "other"):                "L    404   404  404  404  403  403  200  403",
+    ("reports:district", "-"):                           "L    200   403  403  200  403  403  403  403   2F",
+    ("reports:my-department", "-"):                      "L    200   200  200  404  403  403  200  403   2F",
+    ("reports:department", "own"):                       "L    200   200  200  200  403  403  404  403   2F",
+    ("reports:department", "other"):                     "L    200   404  404  200  403  403  200  403   2F",
+    ("reports:task", "own"):                             "L    200   200  200  200  404  403  404  403   2F",
+    ("reports:task", "other"):                           "L    200   404  404  200  404  403  200  403   2F",
+    ("reports:excel", "-"):                              "L    200   200  200  200  403  403  200  403   2F",
+    ("reports:excel", "download"):                       "L    200   200  200  200  403  403  200  403   2F",
+    ("reports:exports", "-"):                            "L    200   200  200  200  403  403  200  403   2F",
+    ("reports:export-detail", "own"):                    "L    404   200  404  404  403  403  404  403   2F",
+    ("reports:export-detail", "other"):                  "L    404   404  404  404  403  403  200  403   2F",
+    ("reports:export-status", "own"):                    "L    404   200  404  404  403  403  404  403   2F",
+    ("reports:export-status", "other"):                  "L    404   404  404  404  403  403  200  403   2F",
+    ("reports:export-download", "own"):                  "L    404   200  404  404  403  403  404  403   2F",
+    ("reports:export-download", "other"):                "L    404   404  404  404  403  403  200  403   2F",
 }
 
 # Rows whose 200 is a file: it must be served as an attachment, nosniff.
@@ -229,74 +238,74 @@ DOWNLOAD_VARIANTS = {("reports:excel", "download")}
 # --------------------------------------------------------------------------------------
 # POST: the outcome of a valid-looking submission. 200 here is a form shown again
 # (with its message) or a page; R is the action done (or refused with a message).
-#                                                        anon coord offi lead view regi oper o_of o_op
+#                                                        anon coord offi lead view regi oper o_of o_op su
 POST = {
-    ("login", "-"):                                      "200  R     R    R    R    R    R    R    R",
-    ("accounts:logout", "-"):                            "L    L     L    L    L    L    L    L    L",
-    ("accounts:password-change", "-"):                   "L    R     R    R    R    R    R    R    R",
-    ("accounts:operator-home", "-"):                     "L    403   403  403  403  403  R    403  R",
-    ("accounts:sessions", "-"):                          "L    R     R    R    R    R    R    R    R",
-    ("accounts:lockouts", "-"):                          "L    R     403  403  403  403  403  403  403",
-    ("accounts:two-factor-setup", "-"):                  "L    200   200  200  200  200  200  200  200",
-    ("accounts:two-factor-verify", "-"):                 "L    R     R    R    R    R    R    R    R",
-    ("notifications:mark-read", "own"):                  "L    404   R    404  404  404  404  404  404",
-    ("notifications:mark-read", "other"):                "L    404   404  404  404  404  404  R    404",
-    ("notifications:mark-all-read", "-"):                "L    R     R    R    R    R    R    R    R",
-    ("institutions:flags", "own"):                       "L    R     403  403  403  403  403  403  403",
-    ("institutions:flags", "other"):                     "L    R     403  403  403  403  403  403  403",
-    ("institutions:link-operator", "own"):               "L    R     403  403  403  403  403  403  403",
-    ("institutions:link-operator", "other"):             "L    R     403  403  403  403  403  403  403",
-    ("institutions:filing-start", "own"):                "L    R     403  403  403  403  R    403  404",
-    ("institutions:filing-start", "other"):              "L    R     403  403  403  403  404  403  R",
-    ("institutions:roster-import", "-"):                 "L    200   403  403  403  200  403  403  403",
-    ("institutions:registration-create", "-"):           "L    R     403  403  403  R    403  403  403",
-    ("institutions:filing-edit", "own"):                 "L    R     403  403  403  403  R    403  404",
-    ("institutions:filing-edit", "other"):               "L    R     403  403  403  403  404  403  R",
-    ("institutions:document-upload", "own"):             "L    R     403  403  403  403  R    403  404",
-    ("institutions:document-upload", "other"):           "L    R     403  403  403  403  404  403  R",
-    ("institutions:filing-submit", "own"):               "L    R     403  403  403  403  R    403  404",
-    ("institutions:filing-submit", "other"):             "L    R     403  403  403  403  404  403  R",
-    ("institutions:filing-return", "own"):               "L    R     403  403  403  403  403  403  403",
-    ("institutions:filing-return", "other"):             "L    R     403  403  403  403  403  403  403",
-    ("institutions:filing-approve", "own"):              "L    R     403  403  403  403  403  403  403",
-    ("institutions:filing-approve", "other"):            "L    R     403  403  403  403  403  403  403",
-    ("institutions:filing-reject", "own"):               "L    R     403  403  403  403  403  403  403",
-    ("institutions:filing-reject", "other"):             "L    R     403  403  403  403  403  403  403",
-    ("institutions:document-delete", "own"):             "L    R     403  403  403  403  R    403  404",
-    ("institutions:document-delete", "other"):           "L    R     403  403  403  403  404  403  R",
-    ("progress:report-create", "own"):                   "L    403   R    403  403  403  403  404  403",
-    ("progress:report-create", "other"):                 "L    403   404  403  403  403  403  R    403",
-    ("progress:completion-claim", "own"):                "L    403   R    R    403  403  403  404  403",
-    ("progress:completion-claim", "other"):              "L    403   404  404  403  403  403  R    403",
-    ("progress:completion-decide", "own"):               "L    R     403  R    403  403  403  403  403",
-    ("progress:completion-decide", "other"):             "L    R     403  404  403  403  403  403  403",
-    ("progress:report-edit", "own"):                     "L    403   R    403  403  403  403  404  403",
-    ("progress:report-edit", "other"):                   "L    403   404  403  403  403  403  R    403",
-    ("progress:report-edit", "partner"):                 "L    403   403  403  403  403  403  404  403",
-    ("progress:report-submit", "own"):                   "L    403   R    403  403  403  403  404  403",
-    ("progress:report-submit", "other"):                 "L    403   404  403  403  403  403  R    403",
-    ("progress:report-approve", "own"):                  "L    403   403  R    403  403  403  403  403",
-    ("progress:report-approve", "other"):                "L    403   403  404  403  403  403  403  403",
-    ("progress:report-approve", "partner"):              "L    403   403  403  403  403  403  403  403",
-    ("progress:report-return", "own"):                   "L    R     403  R    403  403  403  403  403",
-    ("progress:report-return", "other"):                 "L    R     403  404  403  403  403  403  403",
-    ("progress:report-return", "partner"):               "L    R     403  403  403  403  403  403  403",
-    ("progress:report-correct", "own"):                  "L    403   R    403  403  403  403  404  403",
-    ("progress:report-correct", "other"):                "L    403   404  403  403  403  403  R    403",
-    ("progress:lead", "own"):                            "L    403   R    R    403  404  403  404  403",
-    ("progress:lead", "other"):                          "L    403   404  404  403  404  403  R    403",
-    ("progress:notice-create", "-"):                     "L    R     403  403  403  403  403  403  403",
-    ("progress:notice-reply", "own"):                    "L    403   R    R    403  403  403  404  403",
-    ("progress:notice-reply", "other"):                  "L    403   404  404  403  403  403  R    403",
-    ("progress:notice-close", "own"):                    "L    R     403  403  403  403  403  403  403",
-    ("progress:notice-close", "other"):                  "L    R     403  403  403  403  403  403  403",
-    ("progress:milestone-confirm", "own"):               "L    R     403  403  403  403  403  403  403",
-    ("progress:milestone-confirm", "other"):             "L    R     403  403  403  403  403  403  403",
-    ("reports:exports", "-"):                            "L    R     R    R    R    403  403  R    403",
-    ("tasks:plan-publish", "draft"):                     "L    R     403  403  403  403  403  403  403",
-    ("tasks:plan-publish", "own"):                       "L    R     403  403  403  403  403  403  403",
-    ("tasks:plan-end", "own"):                           "L    R     403  403  403  403  403  403  403",
-    ("tasks:plan-end", "draft"):                         "L    R     403  403  403  403  403  403  403",
+    ("login", "-"):                                      "200  R     R    R    R    R    R    R    R     2F",
+    ("accounts:logout", "-"):                            "L    L     L    L    L    L    L    L    L     L",
+    ("accounts:password-change", "-"):                   "L    R     R    R    R    R    R    R    R     2F",
+    ("accounts:operator-home", "-"):                     "L    403   403  403  403  403  R    403  R     2F",
+    ("accounts:sessions", "-"):                          "L    R     R    R    R    R    R    R    R     2F",
+    ("accounts:two-factor-setup", "-"):                  "L    2F    200  200  200  200  200  200  200   200",
+    ("accounts:two-factor-verify", "-"):                 "L    200   2F   2F   2F   2F   2F   2F   2F    2F",
+    ("notifications:mark-read", "own"):                  "L    404   R    404  404  404  404  404  404   2F",
+    ("notifications:mark-read", "other"):                "L    404   404  404  404  404  404  R    404   2F",
+    ("notifications:mark-all-read", "-"):                "L    R     R    R    R    R    R    R    R     2F",
+    ("institutions:flags", "own"):                       "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:flags", "other"):                     "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:link-operator", "own"):               "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:link-operator", "other"):             "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:filing-start", "own"):                "L    R     403  403  403  403  R    403  404   2F",
+    ("institutions:filing-start", "other"):              "L    R     403  403  403  403  404  403  R     2F",
+    ("institutions:roster-import", "-"):                 "L    200   403  403  403  200  403  403  403   2F",
+    ("institutions:registration-create", "-"):           "L    R     403  403  403  R    403  403  403   2F",
+    ("institutions:filing-edit", "own"):                 "L    R     403  403  403  403  R    403  404   2F",
+    ("institutions:filing-edit", "other"):               "L    R     403  403  403  403  404  403  R     2F",
+    ("institutions:document-upload", "own"):             "L    R     403  403  403  403  R    403  404   2F",
+    ("institutions:document-upload", "other"):           "L    R     403  403  403  403  404  403  R     2F",
+    ("institutions:filing-submit", "own"):               "L    R     403  403  403  403  R    403  404   2F",
+    ("institutions:filing-submit", "other"):             "L    R     403  403  403  403  404  403  R     2F",
+    ("institutions:filing-return", "own"):               "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:filing-return", "other"):             "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:filing-approve", "own"):              "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:filing-approve", "other"):            "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:filing-reject", "own"):               "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:filing-reject", "other"):             "L    R     403  403  403  403  403  403  403   2F",
+    ("institutions:document-delete", "own"):             "L    R     403  403  403  403  R    403  404   2F",
+    ("institutions:document-delete", "other"):           "L    R     403  403  403  403  404  403  R     2F",
+    ("progress:report-create", "own"):                   "L    403   R    403  403  403  403  404  403   2F",
+    ("progress:report-create", "other"):                 "L    403   404  403  403  403  403  R    403   2F",
+    ("progress:completion-claim", "own"):                "L    403   R    R    403  403  403  404  403   2F",
+    ("progress:completion-claim", "other"):              "L    403   404  404  403  403  403  R    403   2F",
+    ("progress:completion-decide", "own"):               "L    R     403  R    403  403  403  403  403   2F",
+    ("progress:completion-decide", "other"):             "L    R     403  404  403  403  403  403  403   2F",
+    ("progress:report-edit", "own"):                     "L    403   R    403  403  403  403  404  403   2F",
+    ("progress:report-edit", "other"):                   "L    403   404  403  403  403  403  R    403   2F",
+    ("progress:report-edit", "partner"):                 "L    403   403  403  403  403  403  404  403   2F",
+    ("progress:report-submit", "own"):                   "L    403   R    403  403  403  403  404  403   2F",
+    ("progress:report-submit", "other"):                 "L    403   404  403  403  403  403  R    403   2F",
+    ("progress:report-approve", "own"):                  "L    403   403  R    403  403  403  403  403   2F",
+    ("progress:report-approve", "other"):                "L    403   403  404  403  403  403  403  403   2F",
+    ("progress:report-approve", "partner"):              "L    403   403  403  403  403  403  403  403   2F",
+    ("progress:report-return", "own"):                   "L    R     403  R    403  403  403  403  403   2F",
+    ("progress:report-return", "other"):                 "L    R     403  404  403  403  403  403  403   2F",
+    ("progress:report-return", "partner"):               "L    R     403  403  403  403  403  403  403   2F",
+    ("progress:report-correct", "own"):                  "L    403   R    403  403  403  403  404  403   2F",
+    ("progress:report-correct", "other"):                "L    403   404  403  403  403  403  R    403   2F",
+    ("progress:lead", "own"):                            "L    403   R    R    403  404  403  404  403   2F",
+    ("progress:lead", "other"):                          "L    403   404  404  403  404  403  R    403   2F",
+    ("progress:notice-create", "-"):                     "L    R     403  403  403  403  403  403  403   2F",
+    ("progress:notice-reply", "own"):                    "L    403   R    R    403  403  403  404  403   2F",
+    ("progress:notice-reply", "other"):                  "L    403   404  404  403  403  403  R    403   2F",
+    ("progress:notice-close", "own"):                    "L    R     403  403  403  403  403  403  403   2F",
+    ("progress:notice-close", "other"):                  "L    R     403  403  403  403  403  403  403   2F",
+    ("progress:milestone-confirm", "own"):               "L    R     403  403  403  403  403  403  403   2F",
+    ("progress:milestone-confirm", "other"):             "L    R     403  403  403  403  403  403  403   2F",
+    ("reports:exports", "-"):                            "L    R     R    R    R    403  403  R    403   2F",
+    ("accounts:lockouts", "-"):                          "L    R     403  403  403  403  403  403  403   2F",
+    ("tasks:plan-publish", "draft"):                     "L    R     403  403  403  403  403  403  403   2F",
+    ("tasks:plan-publish", "own"):                       "L    R     403  403  403  403  403  403  403   2F",
+    ("tasks:plan-end", "own"):                           "L    R     403  403  403  403  403  403  403   2F",
+    ("tasks:plan-end", "draft"):                         "L    R     403  403  403  403  403  403  403   2F",
 }
 
 REFUSED = {"L", "403", "404", "405"}
@@ -532,7 +541,10 @@ def _outcome(response) -> str:
     if status in (301, 302):
         location = response["Location"]
         logins = (reverse("login"), reverse("admin:login"))
-        return "L" if location.split("?")[0] in logins else "R"
+        path = location.split("?")[0]
+        if path in logins:
+            return "L"
+        return "2F" if path in (reverse("accounts:two-factor-setup"), reverse("accounts:two-factor-verify")) else "R"
     return str(status)
 
 
@@ -573,10 +585,16 @@ def world(users, settings, tmp_path):
     from reports.cache import clear
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Two factors on, as in production (the test settings switch them off for feature tests).
+    settings.PORTAL_2FA_REQUIRED_ROLES = ["coordinator"]
+    settings.PORTAL_2FA_FOR_ADMIN = True
     clear()
     w = build_world(users)
     w.spare_operator = type(w.operator).objects.create_user(
         username="spare-operator", password="Portal-test-2026!", role="operator"
+    )
+    w.superuser = type(w.operator).objects.create_superuser(
+        username="root", email="root@example.cn", password="Portal-test-2026!"
     )
     yield w
     clear()
@@ -587,8 +605,21 @@ def _clients(w) -> dict[str, Client]:
     for role, attr in USER_OF_ROLE.items():
         client = Client(raise_request_exception=False)
         client.force_login(getattr(w, attr))
+        if role in VERIFIED:
+            _verify(client, getattr(w, attr))
         clients[role] = client
     return clients
+
+
+def _verify(client: Client, user) -> None:
+    """What a successful TOTP step leaves in the session (django_otp.login)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def _in_rollback(client: Client, do):
@@ -691,7 +722,10 @@ def test_post_walk(world):
         def post():
             response = client.post(url, _post_body(world, name, variant))
             got = _outcome(response)
-            changed = got in REFUSED and (db_fingerprint() != baseline_rows or stored_files() != baseline_files)
+            # Refused, or stopped at the two-factor step (except the enrolment step itself,
+            # which keeps a pending authenticator): nothing may change.
+            stopped = got in REFUSED or (got == "2F" and name != "accounts:two-factor-setup")
+            changed = stopped and (db_fingerprint() != baseline_rows or stored_files() != baseline_files)
             return got, changed
 
         got, changed = _in_rollback(client, post)

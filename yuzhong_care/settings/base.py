@@ -101,6 +101,15 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env.bool("PG_JIT", default=False):
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()
+# SQLite (development, small installs): every transaction takes the write lock when it
+# begins (BEGIN IMMEDIATE), waiting up to 20 s for it. With SQLite's default deferred
+# transactions two reviewers approving one report both read it, and the second write
+# fails with "database is locked" (a 500); now the second waits, then reads the first's
+# result and gets the same conflict message as on PostgreSQL (select_for_update there).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -144,7 +153,8 @@ AXES_USERNAME_CALLABLE = "accounts.axes.username_from_request"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip"
 
-# Two-factor sign-in (TOTP): required for these roles, and for the admin site.
+# Two-factor sign-in (TOTP): required for these roles and for every superuser or staff
+# account, before any page (accounts.two_factor). Only both off switches it off (tests).
 PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=["coordinator"])
 PORTAL_2FA_FOR_ADMIN = env.bool("PORTAL_2FA_FOR_ADMIN", default=True)
 OTP_TOTP_ISSUER = "渝中区托育督办平台"

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.spreadsheets import harden_workbook
 from tasks.models import Plan, Task
 from tasks.plan_table import write_plan_table
 
@@ -17,5 +18,6 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("找不到该实施方案。")
         items = Task.objects.filter(plan=plan).with_units()
-        write_plan_table(items, caption="渝中区3岁以下婴幼儿照护服务工作任务分解表").save(options["out"])
+        # Task titles and texts are typed by people: written as text, never as formulas.
+        harden_workbook(write_plan_table(items, caption="渝中区3岁以下婴幼儿照护服务工作任务分解表")).save(options["out"])
         self.stdout.write(self.style.SUCCESS(f"已导出 {items.count()} 项任务到 {options['out']}"))

@@ -1,0 +1,140 @@
+"""One safe spreadsheet writer: the same hostile texts go through EVERY writer of
+the portal — the official report (reports/excel.py), the big export (fast and
+plain row paths), the roster export (.xlsx and .csv) and `manage.py export_plan`
+— and every produced file is opened again: no cell is a formula, and in .xlsx
+the visible text is exactly what was typed (in .csv formula-like text carries
+the conventional leading apostrophe, and nothing else changes)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook, load_workbook
+
+from core.spreadsheets import looks_like_formula, safe_cell
+from tests.factories import InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/","详见附件")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1",
+]
+NORMAL = ["-", "50%"]
+TEXTS = HOSTILE + NORMAL
+
+
+def xlsx_cells(data) -> list:
+    """Every cell with a value, of every sheet, of an .xlsx (bytes or path)."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    workbook = load_workbook(source)
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+            if cell.value is not None]
+
+
+def assert_xlsx_safe(data, texts=TEXTS) -> None:
+    cells = xlsx_cells(data)
+    formulas = [(c.coordinate, c.value) for c in cells if c.data_type == "f"]
+    assert not formulas, f"formula cells: {formulas}"
+    shown = {c.value for c in cells if c.data_type == "s"}
+    missing = [t for t in texts if t not in shown]
+    assert not missing, f"texts not shown as typed: {missing!r}"
+
+
+def assert_csv_safe(data: bytes, texts=TEXTS) -> None:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    values = [v for row in rows for v in row]
+    assert not [v for v in values if looks_like_formula(v)]
+    for text in texts:
+        expected = "'" + text if text in HOSTILE else text
+        assert expected in values, (text, expected)
+
+
+# --- the rule itself ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("write_only", [False, True], ids=["normal", "write-only"])
+def test_safe_cell_is_text_in_both_openpyxl_modes(tmp_path, write_only):
+    workbook = Workbook(write_only=write_only)
+    sheet = workbook.create_sheet("x") if write_only else workbook.active
+    sheet.append([safe_cell(sheet, t) for t in TEXTS] + [safe_cell(sheet, 3), safe_cell(sheet, dt.date(2026, 1, 2))])
+    workbook.save(tmp_path / "x.xlsx")
+    assert_xlsx_safe(tmp_path / "x.xlsx")
+    row = next(load_workbook(tmp_path / "x.xlsx").worksheets[-1].iter_rows(values_only=True))
+    assert list(row[:len(TEXTS)]) == TEXTS and row[-2] == 3 and row[-1] == dt.datetime(2026, 1, 2)
+
+
+def test_openpyxl_alone_would_write_a_formula(tmp_path):
+    """The hazard is real: without the rule, the first text is a formula cell."""
+    workbook = Workbook()
+    workbook.active.append(TEXTS)
+    workbook.save(tmp_path / "raw.xlsx")
+    assert any(c.data_type == "f" for c in xlsx_cells(tmp_path / "raw.xlsx"))
+
+
+# --- every writer ---------------------------------------------------------------------------
+
+
+def _hostile_task_titles(plan):
+    from tasks.models import WorkItem
+
+    tasks = list(WorkItem.objects.filter(plan=plan, kind=WorkItem.Kind.TASK).order_by("number")[:len(TEXTS)])
+    for task, text in zip(tasks, TEXTS, strict=True):
+        WorkItem.objects.filter(pk=task.pk).update(title=text)
+
+
+def test_official_report(users, plan_2020):
+    from progress import services as prog
+    from reports import excel
+    from tasks.models import Assignment
+    from tests.security.world import pdf
+
+    _hostile_task_titles(plan_2020)
+    assignment = Assignment.objects.get(task__plan=plan_2020, task__kind=1, task__number=1, department__name="区人力社保局")
+    report = prog.report_create(actor=users["officer"], assignment=assignment, period=dt.date(2026, 10, 1),
+                                progress=HOSTILE[0], percent=40, problems="-1+1", next_steps="@SUM(A1)",
+                                files=[pdf()], submit=True)
+    prog.report_approve(actor=users["leader"], report=report)
+    coordinator = users["coordinator"]
+    data = excel.progress_workbook_bytes(user=coordinator, filters=excel.resolve_filters(user=coordinator))
+    assert_xlsx_safe(data)
+    progress_column = [c.value for c in xlsx_cells(data) if c.column == 8]
+    assert HOSTILE[0] in progress_column  # the report's own text, in 最新进展
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-rows", "openpyxl-rows"])
+def test_big_export(tmp_path, fast):
+    from reports import bigexport
+
+    rows = [("方案", i, text, "单位", "牵头", "2026年10月", 1, "已审核通过", 40, text, text, text,
+             dt.datetime(2026, 10, 5, 9, 0), None, None, None, "", "") for i, text in enumerate(TEXTS)]
+    workbook = Workbook(write_only=True)
+    sheet = bigexport.new_history_sheet(workbook, fast=fast)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(tmp_path / "history.xlsx")
+    assert_xlsx_safe(tmp_path / "history.xlsx")
+    # … and through the job's own entry point.
+    assert bigexport.write_history(iter(rows), tmp_path / "job.xlsx", fast=fast) == len(rows)
+    assert_xlsx_safe(tmp_path / "job.xlsx")
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_roster_export(users, file_format):
+    from institutions.selectors import roster_export
+
+    for i, text in enumerate(TEXTS):
+        InstitutionFactory(name=text, address=text, contact_name=text if i % 2 else "张三")
+    data = roster_export(user=users["coordinator"], file_format=file_format)
+    if file_format == "xlsx":
+        assert_xlsx_safe(data)
+    else:
+        assert_csv_safe(data)
+
+
+def test_export_plan(plan_2020, tmp_path):
+    _hostile_task_titles(plan_2020)
+    call_command("export_plan", out=str(tmp_path / "plan.xlsx"), plan=plan_2020.pk, stdout=io.StringIO())
+    assert_xlsx_safe(tmp_path / "plan.xlsx")
