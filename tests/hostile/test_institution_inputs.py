@@ -219,13 +219,16 @@ def test_flags(registry_world, tried, inclusive, demonstration, on):
 
     def case():
         before = table_counts()
-        response = client.post(url, {"is_inclusive": inclusive, "is_demonstration": demonstration,
-                                     "demonstration_on": on})
+        data = {"is_inclusive": inclusive, "is_demonstration": demonstration, "demonstration_on": on}
+        response = client.post(url, data)
         institution = Institution.objects.get(pk=world.institution.pk)
         if response.status_code == 302:
             event("accepted")
-            assert institution.is_demonstration == forms.FlagsForm.base_fields["is_demonstration"].to_python(
-                demonstration)
+            # What the checkbox sent, as a browser's form reads it (its widget, not the field:
+            # a box that sends "0" is ticked).
+            read = forms.FlagsForm(data)
+            assert read.is_valid(), read.errors
+            assert institution.is_demonstration == read.cleaned_data["is_demonstration"]
             _page(client, reverse("institutions:detail", args=[institution.pk]))
             _page(client, reverse("reports:district"))  # the indicators count 示范性 institutions
             return
