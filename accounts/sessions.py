@@ -11,6 +11,7 @@ from audit.models import ObjectChange
 from audit.services import change_record
 from core import clock
 
+from .axes import client_ip
 from .models import User, UserSession
 
 TRACKED_KEY = "_tracked_session"
@@ -46,7 +47,7 @@ def session_touch(*, request) -> None:
         session_key=session.session_key,
         defaults={
             "user": request.user,
-            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "ip_address": client_ip(request) or None,  # behind the declared proxy: the real client
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
             "last_seen_at": now,
         },

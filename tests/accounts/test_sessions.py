@@ -97,3 +97,16 @@ def test_a_page_inside_the_renewal_interval_writes_no_session(users):
         assert browser.get(reverse("tasks:list")).status_code == 200
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
     assert _session_of(browser).expire_date == before
+
+
+def test_behind_the_declared_proxy_a_session_records_the_clients_address(users, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    browser = Client(HTTP_USER_AGENT="Field tablet", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.8.0.23")
+    browser.post(reverse("login"), {"username": users["officer"].username, "password": TEST_PASSWORD})
+    browser.get(reverse("accounts:sessions"))
+    assert UserSession.objects.get(user=users["officer"]).ip_address == "10.8.0.23"
+    # From an address that is not a declared proxy the header is not believed.
+    stranger = Client(HTTP_USER_AGENT="Elsewhere", REMOTE_ADDR="127.0.0.9", HTTP_X_FORWARDED_FOR="10.8.0.99")
+    stranger.post(reverse("login"), {"username": users["leader"].username, "password": TEST_PASSWORD})
+    stranger.get(reverse("accounts:sessions"))
+    assert UserSession.objects.get(user=users["leader"]).ip_address == "127.0.0.9"
