@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin_mixins import AuditedModelAdmin
+from tasks.services import assignments_sync_for_group
 
 from .models import Department
 
@@ -16,6 +17,4 @@ class DepartmentAdmin(AuditedModelAdmin):
         super().save_related(request, form, formsets, change)
         if form.instance.is_group:
             # Membership changed through the form: bring assignments in line.
-            from tasks.services import assignments_sync_for_group
-
             assignments_sync_for_group(group=form.instance)

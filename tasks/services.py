@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 
 from agencies.models import Department
+from agencies.services import departments_ensure
 from audit.models import ObjectChange
 from audit.services import change_record, change_record_bulk, snapshot
 from core import clock
@@ -100,6 +101,20 @@ def _has_reports(assignment: Assignment) -> bool:
 def assignments_sync_for_group(*, group: Department) -> None:
     for task in WorkItem.objects.filter(responsibilities__department=group).distinct():
         assignments_sync(task=task)
+
+
+@transaction.atomic
+def group_members_set(*, group: Department, members: list[Department], actor=None) -> Department:
+    """Change who a group stands for, and carry the change to every task the
+    group is listed on: new members get their assignments, former members
+    keep theirs only where they already reported (history is never dropped)."""
+    if not group.is_group:
+        raise ValueError(f"“{group.name}”不是单位组，不能设置组成员。")
+    before = snapshot(group)
+    group.members.set(members)
+    assignments_sync_for_group(group=group)
+    change_record(actor=actor, instance=group, action=ObjectChange.Action.UPDATE, before=before)
+    return group
 
 
 # ---------------------------------------------------------------- plan lifecycle
@@ -257,7 +272,6 @@ def plan_import(
     problem raises PlanTableError listing every bad row, and nothing is saved.
     """
     from agencies.selectors import group_member_ids
-    from agencies.services import departments_ensure
 
     from .models import Plan, Responsibility
     from .plan_table import read_plan_table

@@ -3,11 +3,10 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Department
-from agencies.services import group_set_members
 from audit.models import ObjectChange
 from audit.selectors import changes_for
 from tasks.models import Assignment, Task
-from tasks.services import task_update
+from tasks.services import group_members_set, task_update
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ def test_group_membership_change_reaches_assignments_and_is_recorded(plan_2020, 
     group = Department.objects.get(name="各街道办事处")
     streets = list(group.members.all())
     new_street = Department.objects.create(name="测试街道办事处", kind="street")
-    group_set_members(group=group, members=[*streets[1:], new_street], actor=users["coordinator"])
+    group_members_set(group=group, members=[*streets[1:], new_street], actor=users["coordinator"])
     for number in (6, 7):
         assigned = set(Assignment.objects.filter(task__plan=plan_2020, task__number=number, task__kind=1,
                                                  via_group=group).values_list("department__name", flat=True))
