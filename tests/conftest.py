@@ -22,21 +22,6 @@ def require(available: bool, what: str) -> None:
 PLAN_DOCUMENT_NUMBER = "渝中府办〔2020〕28号"
 
 
-@pytest.fixture(autouse=True)
-def _holiday_calendar_seeded(request):
-    """The working-day calendar is data a migration seeds (2004–2026 from the
-    holiday library). A transactional test flushes the database after itself,
-    that data included: before each one, put the seed back."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
-        return
-    request.getfixturevalue("transactional_db")
-    from institutions.holiday_services import holiday_calendar_seed_from_library
-
-    holiday_calendar_seed_from_library()
-
-
 @pytest.fixture
 def plan_2020(db):
     """The 2020 plan exactly as the fixture ships it."""
