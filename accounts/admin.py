@@ -13,7 +13,7 @@ from audit.admin_mixins import AuditedModelAdmin
 
 from . import rules, services
 from .models import User, UserSession
-from .roles import Role
+from .roles import grants_admin_site
 from .sessions import device_label, sessions_end
 
 
@@ -63,7 +63,7 @@ class PortalUserAdmin(AuditedModelAdmin, UserAdmin):
                 services.role_privileges_apply(user=obj)
 
             form.save_m2m = save_m2m_then_role
-        elif stored is not None and stored.role != obj.role and obj.role == Role.COORDINATOR:
+        elif stored is not None and stored.role != obj.role and grants_admin_site(obj.role):
             self.message_user(request, "角色已改为督办管理员；管理后台权限须由超级管理员授予。", messages.WARNING)
 
     def save_related(self, request, form, formsets, change):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from accounts.roles import Role
+from accounts.roles import COORDINATES
 from core import clock
 from core.views import RoleRequiredMixin
 
@@ -23,7 +23,7 @@ def cooloff() -> dt.timedelta:
 
 
 class LockoutListView(RoleRequiredMixin, TemplateView):
-    allowed_roles = frozenset({Role.COORDINATOR})
+    allowed_roles = COORDINATES
     template_name = "accounts/lockouts.html"
 
     def get_context_data(self, **kwargs):

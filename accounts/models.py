@@ -3,12 +3,12 @@ from django.db import models
 
 from core.scoping import ScopedQuerySet
 
-from .roles import SEES_ALL, Role
+from .roles import DEFAULT_ROLE, SUPERUSER_ROLE, Role, sees_all
 
 
 class UserQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
         if user.department_id:
             return self.filter(department_id=user.department_id)
@@ -19,7 +19,7 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         """`manage.py createsuperuser`: a superuser is the district's coordinator
         (督办管理员), never a unit's officer (the field's default)."""
-        extra_fields.setdefault("role", Role.COORDINATOR)
+        extra_fields.setdefault("role", SUPERUSER_ROLE)
         return super().create_superuser(username, email, password, **extra_fields)
 
 
@@ -27,7 +27,7 @@ class User(AbstractUser):
     """A portal account: one role, one unit (an institution operator, one institution)."""
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
-    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=DEFAULT_ROLE)
     department = models.ForeignKey(
         "agencies.Department", verbose_name="所属单位", null=True, blank=True,
         on_delete=models.PROTECT, related_name="users",

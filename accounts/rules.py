@@ -2,7 +2,7 @@
 superusers, and a privileged account's password only by itself or a superuser."""
 from __future__ import annotations
 
-from .roles import Role
+from .roles import grants_admin_site
 
 # Fields that grant power over the whole portal: a superuser's to change, no one else's.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
@@ -10,7 +10,7 @@ PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 def is_privileged_account(user) -> bool:
     """Staff, superusers and coordinators: their accounts can change other people's."""
-    return bool(user.is_superuser or user.is_staff or user.role == Role.COORDINATOR)
+    return bool(user.is_superuser or user.is_staff or grants_admin_site(user.role))
 
 
 def can_change_privileges(actor) -> bool:

@@ -10,7 +10,7 @@ from core import clock
 from notifications.services import inbox_notify
 
 from .models import User
-from .roles import Role
+from .roles import grants_admin_site
 
 COORDINATOR_GROUP = "督办管理员"
 # Coordinators manage the plan and the registry in the admin site.
@@ -29,11 +29,11 @@ def user_create(
 ) -> User:
     user = User(username=username, role=role, department=department, full_name=full_name, **extra)
     user.set_password(password)
-    if role == Role.COORDINATOR:
+    if grants_admin_site(role):
         user.is_staff = True  # the admin site is the coordinators' back office
     user.full_clean(exclude=["password"])
     user.save()
-    if role == Role.COORDINATOR:
+    if grants_admin_site(role):
         user.groups.add(coordinator_group_ensure())
     change_record(actor=actor, instance=user, action=ObjectChange.Action.CREATE)
     return user
@@ -73,7 +73,7 @@ def role_privileges_apply(*, user: User) -> None:
     """What the role needs (as user_create): coordinators use the admin site, with the
     coordinators' group; leaving the role takes both away (a superuser keeps staff)."""
     group = coordinator_group_ensure()
-    if user.role == Role.COORDINATOR:
+    if grants_admin_site(user.role):
         user.is_staff = True
         user.groups.add(group)
     else:

@@ -11,22 +11,12 @@ from core.views import RoleRequiredMixin
 
 from . import services, two_factor
 from .sessions import sessions_active, sessions_end_others
-from .roles import Role
-
-# Where each role lands after signing in. Later pages take over entries here.
-HOME_BY_ROLE = {
-    Role.COORDINATOR: "reports:district",
-    Role.VIEWER: "reports:district",
-    Role.OPERATOR: "institutions:mine",
-    Role.OFFICER: "progress:my-tasks",
-    Role.LEADER: "progress:review",
-}
-DEFAULT_HOME = "tasks:list"
+from .roles import RUNS_INSTITUTION, home_url_name
 
 
 def home(request):
     user = request.user
-    return redirect(HOME_BY_ROLE.get(user.role, DEFAULT_HOME))
+    return redirect(home_url_name(user))
 
 
 class LoginView(auth_views.LoginView):
@@ -70,7 +60,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 class OperatorHomeView(RoleRequiredMixin, RedirectView):
     """The old address of the operator's home: its institution page now."""
 
-    allowed_roles = frozenset({Role.OPERATOR})
+    allowed_roles = RUNS_INSTITUTION
     pattern_name = "institutions:mine"
 
 

@@ -14,8 +14,8 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user) -> ScopedQuerySet:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
-            return self
+        # No exception for superusers: to visible_to a superuser is a coordinator
+        # (accounts.roles.roles_of), the one place where that is decided.
         return self.visible_to(user)
 
     def visible_to(self, user) -> ScopedQuerySet:  # pragma: no cover - abstract

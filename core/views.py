@@ -4,18 +4,21 @@ from django.core.exceptions import PermissionDenied
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from accounts.roles import has_role
+
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 
 
 class RoleRequiredMixin:
-    """A page for some roles only: any other signed-in user gets 403."""
+    """A page for some roles only: any other signed-in user gets 403. The
+    navigation reads `allowed_roles` too (core.navigation), so it is said once."""
 
     allowed_roles: frozenset = frozenset()
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not user.is_superuser and user.role not in self.allowed_roles:
+        if user.is_authenticated and not has_role(user, self.allowed_roles):
             raise PermissionDenied("您的角色无权访问此页面。")
         return super().dispatch(request, *args, **kwargs)
 

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import RUNS_INSTITUTION
 from agencies.models import Department
 from core import clock
 
@@ -260,7 +260,7 @@ def build(*, stdout) -> None:
             institution = _build_one(spec, coordinator=coordinator, registrar=registrar, streets=streets, today=today)
             created += 1
         if spec.operator:
-            operator = User.objects.filter(username=spec.operator, role=Role.OPERATOR).first()
+            operator = User.objects.filter(username=spec.operator, role__in=RUNS_INSTITUTION).first()
             if operator is not None and operator.institution_id is None:
                 services.operator_link(user=operator, institution=institution, actor=coordinator)
     # Cancellations last, so each year's receipt numbers follow the real order of events.

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.roles import RUNS_INSTITUTION
 from agencies.models import Department
 
 from . import rules
@@ -193,10 +194,9 @@ class OperatorLinkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         from accounts.models import User
-        from accounts.roles import Role
 
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(role=Role.OPERATOR, institution__isnull=True, is_active=True)
+        self.fields["user"].queryset = User.objects.filter(role__in=RUNS_INSTITUTION, institution__isnull=True, is_active=True)
 
 
 class RosterUploadForm(forms.Form):

@@ -13,11 +13,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.roles import Role
+from accounts.roles import COORDINATES
 from audit.models import ObjectChange
 from audit.services import change_record, snapshot
 from core import clock
 
+from . import rules
 from .holidays import Arrangement, library_arrangement, parse_arrangement
 from .models import Filing, HolidayDay, HolidayYear
 from .workdays import WorkdayCalendar
@@ -53,7 +54,7 @@ class LoadResult:
 
 def _require_calendar_keeper(actor) -> None:
     """A coordinator, or nobody (manage.py run by the operations staff)."""
-    if actor is None or actor.is_superuser or actor.role == Role.COORDINATOR:
+    if rules.can_keep_calendar(actor):
         return
     raise PermissionDenied("只有区卫生健康委督办管理员可以维护节假日安排。")
 
@@ -159,7 +160,7 @@ def _tell_reviewers(*, changes: list[DeadlineChange], actor, reason: str) -> Non
 
     from notifications.services import inbox_notify
 
-    reviewers = get_user_model().objects.filter(role=Role.COORDINATOR, is_active=True)
+    reviewers = get_user_model().objects.filter(role__in=COORDINATES, is_active=True)
     if getattr(actor, "pk", None):
         reviewers = reviewers.exclude(pk=actor.pk)
     body = "\n".join([f"{reason}，以下{len(changes)}件待审核备案的期限已重算：", *(f"· {c}" for c in changes)])

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from accounts.roles import SEES_ALL, Role
+from accounts.roles import authority_id, institution_id, is_coordinator, sees_all
 from core.scoping import ScopedQuerySet
 
 
 def _operator_institution_id(user) -> int | None:
-    return getattr(user, "institution_id", None) if user.role == Role.OPERATOR else None
+    return institution_id(user)
 
 
 class InstitutionQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
-        if user.role == Role.REGISTRAR and user.department_id:
-            return self.filter(registration_authority_id=user.department_id)
+        if authority_id(user):
+            return self.filter(registration_authority_id=authority_id(user))
         institution_id = _operator_institution_id(user)
         if institution_id:
             return self.filter(pk=institution_id)
@@ -53,16 +53,16 @@ def demonstration_by(day) -> Q:
 
 class RegistrationQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
-        if user.role == Role.REGISTRAR and user.department_id:
-            return self.filter(authority_id=user.department_id)
+        if authority_id(user):
+            return self.filter(authority_id=authority_id(user))
         return self.none()
 
 
 class FilingQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
         institution_id = _operator_institution_id(user)
         if institution_id:
@@ -81,7 +81,7 @@ class FilingChildQuerySet(ScopedQuerySet):
 
 class FilingDocumentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role == Role.COORDINATOR:
+        if is_coordinator(user):
             return self
         institution_id = _operator_institution_id(user)
         if institution_id:
@@ -91,7 +91,7 @@ class FilingDocumentQuerySet(ScopedQuerySet):
 
 class ReceiptCounterQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        return self if user.role == Role.COORDINATOR else self.none()
+        return self if is_coordinator(user) else self.none()
 
 
 class HolidayDayQuerySet(ScopedQuerySet):
@@ -112,7 +112,7 @@ class HolidayYearQuerySet(ScopedQuerySet):
 
 class RosterImportQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role == Role.COORDINATOR:
+        if is_coordinator(user):
             return self
         return self.filter(uploaded_by_id=user.pk)
 

@@ -3,7 +3,8 @@
 - task 8 of 渝中府办〔2020〕28号: which authority registers which kind of institution;
 - 国卫人口发〔2019〕58号 (托育机构设置标准): class sizes and caregiver ratios,
   premises tenure — checked on input as warnings the reviewer sees;
-- 国卫办人口发〔2019〕25号 (登记和备案办法): the materials a filing needs.
+- 国卫办人口发〔2019〕25号 (登记和备案办法): the materials a filing needs;
+- who may act on the registry (the last section): services enforce, views and templates show.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+
+from accounts.roles import REGISTERS_INSTITUTIONS, has_role, institution_id, is_coordinator, runs_institution
 
 # --- registration authority (task 8) ---------------------------------------------------
 
@@ -139,3 +142,37 @@ def required_documents(*, kind: str, serves_meals: bool) -> list[str]:
     if kind == "change":
         return [DOC_FOOD] if serves_meals else []
     return []
+
+
+# --- who may act (permissions) ----------------------------------------------------------
+
+
+def can_review_filings(user) -> bool:
+    """Approve, return and reject filings, print receipts' numbers, set flags, link
+    operators: the district Health Commission's coordinator (a superuser too)."""
+    return is_coordinator(user)
+
+
+def can_handle_filing(user, institution_pk: int) -> bool:
+    """Fill in, upload to and submit a filing: the institution's own account, or the
+    coordinator on its behalf."""
+    return is_coordinator(user) or (institution_pk is not None and institution_id(user) == institution_pk)
+
+
+def can_see_filing_documents(user) -> bool:
+    """Staff certificates and the like: the coordinator and the institution itself."""
+    return is_coordinator(user) or runs_institution(user)
+
+
+def sees_filing_warnings(user) -> bool:
+    """The 58号文 warnings are the reviewers' notes, not shown to the institution."""
+    return not runs_institution(user)
+
+
+def can_import_roster(user) -> bool:
+    return has_role(user, REGISTERS_INSTITUTIONS)
+
+
+def can_keep_calendar(actor) -> bool:
+    """The holiday calendar: a coordinator, or nobody (manage.py run by operations staff)."""
+    return actor is None or is_coordinator(actor)

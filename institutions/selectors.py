@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import Role
+from accounts.roles import is_coordinator, runs_institution
 from audit.models import ObjectChange
 from core import clock
 
@@ -83,7 +83,7 @@ def institution_detail(*, user, pk: int) -> Institution:
 
 
 def operator_institution(user) -> Institution | None:
-    if user.role != Role.OPERATOR or not user.institution_id:
+    if not runs_institution(user) or not user.institution_id:
         return None
     return institutions_for_user(user).filter(pk=user.institution_id).first()
 
@@ -295,7 +295,7 @@ def holiday_arrangement_notice(*, user, on: dt.date | None = None, loaded_years:
     arrangement is loaded (and all year if the current one is not). Empty for
     everyone else; one query for a coordinator (none given the loaded years a
     calendar has read already), none otherwise."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.COORDINATOR:
+    if not is_coordinator(user):
         return ""
     on = on or clock.today()
     wanted = [on.year, on.year + 1] if on.month >= HOLIDAY_NOTICE_FROM_MONTH else [on.year]

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from accounts.roles import Role
+from accounts.roles import is_coordinator, registers_own_authority_only, runs_institution
 from agencies.models import Department
 from audit.models import ObjectChange
 from audit.services import change_record, change_record_bulk, snapshot
@@ -46,20 +46,14 @@ def _now() -> dt.datetime:
     return clock.now()
 
 
-def _is_coordinator(user) -> bool:
-    return bool(user and (user.is_superuser or user.role == Role.COORDINATOR))
-
-
 def _require_coordinator(actor) -> None:
-    if not _is_coordinator(actor):
+    if not rules.can_review_filings(actor):
         raise PermissionDenied("只有区卫生健康委督办管理员可以审核备案。")
 
 
 def _require_may_handle(actor, institution_id: int) -> None:
     """The institution's own operator, or the coordinator on its behalf."""
-    if _is_coordinator(actor):
-        return
-    if actor.role == Role.OPERATOR and actor.institution_id == institution_id:
+    if rules.can_handle_filing(actor, institution_id):
         return
     raise PermissionDenied("您无权办理该机构的备案。")
 
@@ -111,7 +105,7 @@ def registration_validate(
         )
         if taken:
             check.add("credit_code", f"统一社会信用代码{credit_code}已登记，不能重复登记")
-    is_registrar = actor is not None and not actor.is_superuser and actor.role == Role.REGISTRAR
+    is_registrar = actor is not None and registers_own_authority_only(actor)
     if is_registrar:
         own = authorities_by_name.get(actor.department.name) if actor.department_id else None
         if own is None:
@@ -121,7 +115,7 @@ def registration_validate(
         authority = authority or own
         if is_inclusive or is_demonstration:
             check.add("is_demonstration", "普惠性、示范性由区卫生健康委认定，登记时请勿填写")
-    elif not (_is_coordinator(actor) or actor is None):
+    elif not (actor is None or is_coordinator(actor)):
         check.add("registration_authority", "只有登记机关或区卫生健康委可以登记机构")
     if nature and legal_form:
         try:
@@ -262,7 +256,7 @@ def institution_update_flags(
 def operator_link(*, user, institution: Institution, actor) -> None:
     """Give an institution account (role operator) its institution."""
     _require_coordinator(actor)
-    if user.role != Role.OPERATOR:
+    if not runs_institution(user):
         raise ValidationError({"user": ["只能为“托育机构”角色的账号绑定机构。"]})
     before = snapshot(user)
     user.institution = institution
@@ -660,7 +654,7 @@ def roster_upload(*, actor, upload) -> RosterImport:
     dry run and confirmation. Stored in the default storage: every host sees it."""
     from core.uploads import XLSX, check_file_name, detect_kind
 
-    if actor.role not in (Role.REGISTRAR, Role.COORDINATOR) and not actor.is_superuser:
+    if not rules.can_import_roster(actor):
         raise PermissionDenied("只有登记机关或区卫生健康委可以导入名册。")
     try:
         name = check_file_name(upload.name)

@@ -12,7 +12,17 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from accounts.roles import SEES_ALL, Role
+from accounts.roles import (
+    COORDINATES,
+    FILES_INSTITUTIONS,
+    READS_EVERYTHING,
+    READS_FILINGS,
+    READS_INSTITUTIONS,
+    READS_REGISTRY,
+    REGISTERS_INSTITUTIONS,
+    RUNS_INSTITUTION,
+    registers_own_authority_only,
+)
 from core import clock
 from core.views import RoleRequiredMixin
 
@@ -34,24 +44,13 @@ from .forms import (
     classes_initial,
 )
 from .models import CorrectionItem, Filing, Institution, RosterImport
-from .rules import required_documents
-
-COORDINATOR = frozenset({Role.COORDINATOR})
-REVIEWERS = frozenset({Role.COORDINATOR, Role.VIEWER})
-HANDLERS = frozenset({Role.COORDINATOR, Role.OPERATOR})  # who fills in a filing
-READS_FILINGS = SEES_ALL | {Role.OPERATOR}
-READS_REGISTRY = SEES_ALL | {Role.REGISTRAR}
-READS_INSTITUTION = SEES_ALL | {Role.REGISTRAR, Role.OPERATOR}
-REGISTERS = frozenset({Role.COORDINATOR, Role.REGISTRAR})
-
-
-def _is_coordinator(user) -> bool:
-    return user.is_superuser or user.role == Role.COORDINATOR
-
-
-def _may_handle(user, institution_id: int) -> bool:
-    return _is_coordinator(user) or (user.role == Role.OPERATOR and user.institution_id == institution_id)
-
+from .rules import (
+    can_handle_filing,
+    can_review_filings,
+    can_see_filing_documents,
+    required_documents,
+    sees_filing_warnings,
+)
 
 # --- institutions -------------------------------------------------------------------------
 
@@ -72,7 +71,7 @@ class InstitutionListView(RoleRequiredMixin, ListView):
 
 
 class InstitutionDetailView(RoleRequiredMixin, TemplateView):
-    allowed_roles = READS_INSTITUTION
+    allowed_roles = READS_INSTITUTIONS
     template_name = "institutions/institution_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -84,14 +83,14 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
             filings=selectors.filings_of(user=user, institution=institution),
             classes=selectors.current_classes(institution),
             history=selectors.institution_history(institution, user=user),
-            may_handle=_may_handle(user, institution.pk),
-            is_coordinator=_is_coordinator(user),
+            may_handle=can_handle_filing(user, institution.pk),
+            is_coordinator=can_review_filings(user),
             flags_form=kwargs.pop("flags_form", None) or FlagsForm(initial={
                 "is_inclusive": institution.is_inclusive, "is_demonstration": institution.is_demonstration,
                 "demonstration_on": institution.demonstration_on,
             }),
             link_form=kwargs.pop("link_form", None) or OperatorLinkForm(),
-            operators=institution.operators.all() if _is_coordinator(user) else (),
+            operators=institution.operators.all() if can_review_filings(user) else (),
             **kwargs,
         )
 
@@ -99,7 +98,7 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
 class MyInstitutionView(RoleRequiredMixin, TemplateView):
     """An operator's home: its own institution, or a note that none is linked yet."""
 
-    allowed_roles = frozenset({Role.OPERATOR})
+    allowed_roles = RUNS_INSTITUTION
     template_name = "institutions/my_institution_missing.html"
 
     def get(self, request, *args, **kwargs):
@@ -110,7 +109,7 @@ class MyInstitutionView(RoleRequiredMixin, TemplateView):
 
 
 class InstitutionFlagsView(RoleRequiredMixin, View):
-    allowed_roles = COORDINATOR
+    allowed_roles = COORDINATES
 
     def post(self, request, pk):
         institution = selectors.institution_detail(user=request.user, pk=pk)
@@ -124,7 +123,7 @@ class InstitutionFlagsView(RoleRequiredMixin, View):
 
 
 class OperatorLinkView(RoleRequiredMixin, View):
-    allowed_roles = COORDINATOR
+    allowed_roles = COORDINATES
 
     def post(self, request, pk):
         institution = selectors.institution_detail(user=request.user, pk=pk)
@@ -145,7 +144,7 @@ class OperatorLinkView(RoleRequiredMixin, View):
 
 
 class FilingStartView(RoleRequiredMixin, View):
-    allowed_roles = HANDLERS
+    allowed_roles = FILES_INSTITUTIONS
 
     def post(self, request, pk):
         institution = selectors.institution_detail(user=request.user, pk=pk)
@@ -164,13 +163,13 @@ class FilingContextMixin:
 
     def filing_context(self, filing: Filing, **extra) -> dict:
         user = self.request.user
-        may_handle = _may_handle(user, filing.institution_id)
+        may_handle = can_handle_filing(user, filing.institution_id)
         corrections = selectors.latest_corrections(filing)
         present = {d.kind for d in filing.documents.all()}
         return {
             "filing": filing,
             "institution": filing.institution,
-            "warnings": selectors.filing_warnings(filing) if user.role != Role.OPERATOR else [],
+            "warnings": selectors.filing_warnings(filing) if sees_filing_warnings(user) else [],
             "corrections": corrections if filing.status == Filing.Status.RETURNED else [],
             "all_corrections": filing.corrections.all(),
             "required_documents": [
@@ -178,9 +177,9 @@ class FilingContextMixin:
                 for k in required_documents(kind=filing.kind, serves_meals=filing.serves_meals)
             ],
             "documents": filing.documents.all(),
-            "may_see_documents": _is_coordinator(user) or user.role == Role.OPERATOR,
+            "may_see_documents": can_see_filing_documents(user),
             "may_edit": may_handle and filing.is_editable,
-            "may_review": _is_coordinator(user) and filing.status == Filing.Status.SUBMITTED,
+            "may_review": can_review_filings(user) and filing.status == Filing.Status.SUBMITTED,
             "upload_form": extra.pop("upload_form", None) or DocumentUploadForm(),
             "history": selectors.filing_history(filing),
             "deadlines": selectors.filing_deadlines(filing),
@@ -198,7 +197,7 @@ class FilingDetailView(RoleRequiredMixin, FilingContextMixin, TemplateView):
 
 
 class FilingEditView(RoleRequiredMixin, TemplateView):
-    allowed_roles = HANDLERS
+    allowed_roles = FILES_INSTITUTIONS
     template_name = "institutions/filing_form.html"
 
     def _editable_filing(self):
@@ -246,7 +245,7 @@ class FilingEditView(RoleRequiredMixin, TemplateView):
 
 
 class DocumentUploadView(RoleRequiredMixin, FilingContextMixin, View):
-    allowed_roles = HANDLERS
+    allowed_roles = FILES_INSTITUTIONS
 
     def post(self, request, pk):
         filing = selectors.filing_detail(user=request.user, pk=pk)
@@ -267,7 +266,7 @@ class DocumentUploadView(RoleRequiredMixin, FilingContextMixin, View):
 
 
 class DocumentDeleteView(RoleRequiredMixin, View):
-    allowed_roles = HANDLERS
+    allowed_roles = FILES_INSTITUTIONS
 
     def post(self, request, pk):
         document = selectors.document_for_download(user=request.user, pk=pk)
@@ -282,7 +281,7 @@ class DocumentDeleteView(RoleRequiredMixin, View):
 
 
 class DocumentDownloadView(RoleRequiredMixin, View):
-    allowed_roles = HANDLERS
+    allowed_roles = FILES_INSTITUTIONS
 
     def get(self, request, pk):
         from core.uploads import attachment_response
@@ -292,7 +291,7 @@ class DocumentDownloadView(RoleRequiredMixin, View):
 
 
 class FilingSubmitView(RoleRequiredMixin, View):
-    allowed_roles = HANDLERS
+    allowed_roles = FILES_INSTITUTIONS
 
     def post(self, request, pk):
         filing = selectors.filing_detail(user=request.user, pk=pk)
@@ -308,7 +307,7 @@ class FilingSubmitView(RoleRequiredMixin, View):
 
 
 class FilingReturnView(RoleRequiredMixin, TemplateView):
-    allowed_roles = COORDINATOR
+    allowed_roles = COORDINATES
     template_name = "institutions/filing_return.html"
 
     def get_context_data(self, **kwargs):
@@ -331,7 +330,7 @@ class FilingReturnView(RoleRequiredMixin, TemplateView):
 
 
 class FilingApproveView(RoleRequiredMixin, View):
-    allowed_roles = COORDINATOR
+    allowed_roles = COORDINATES
 
     def post(self, request, pk):
         filing = selectors.filing_detail(user=request.user, pk=pk)
@@ -346,7 +345,7 @@ class FilingApproveView(RoleRequiredMixin, View):
 
 
 class FilingRejectView(RoleRequiredMixin, TemplateView):
-    allowed_roles = COORDINATOR
+    allowed_roles = COORDINATES
     template_name = "institutions/filing_reject.html"
 
     def get_context_data(self, **kwargs):
@@ -379,7 +378,7 @@ class ReceiptView(RoleRequiredMixin, TemplateView):
 
 
 class ReviewQueueView(RoleRequiredMixin, TemplateView):
-    allowed_roles = REVIEWERS
+    allowed_roles = READS_EVERYTHING
     template_name = "institutions/review_queue.html"
 
     def get_context_data(self, **kwargs):
@@ -410,12 +409,12 @@ class RegistrationListView(RoleRequiredMixin, ListView):
 
 
 class RegistrationCreateView(RoleRequiredMixin, TemplateView):
-    allowed_roles = REGISTERS
+    allowed_roles = REGISTERS_INSTITUTIONS
     template_name = "institutions/registration_form.html"
 
     def _form(self, data=None):
         user = self.request.user
-        fixed = user.department if user.role == Role.REGISTRAR and user.department_id else None
+        fixed = user.department if registers_own_authority_only(user) and user.department_id else None
         return RegistrationForm(data, fixed_authority=fixed)
 
     def get_context_data(self, **kwargs):
@@ -437,7 +436,7 @@ class RegistrationCreateView(RoleRequiredMixin, TemplateView):
 class RosterImportView(RoleRequiredMixin, TemplateView):
     """Upload → dry run with a preview (nothing saved) → confirm → all or nothing."""
 
-    allowed_roles = REGISTERS
+    allowed_roles = REGISTERS_INSTITUTIONS
     template_name = "institutions/roster_import.html"
 
     def get_context_data(self, **kwargs):
@@ -467,11 +466,11 @@ class RosterImportView(RoleRequiredMixin, TemplateView):
         if not report.ok or not report.imported:
             return self.render_to_response(self.get_context_data(roster=roster, report=report))
         messages.success(request, f"名册导入成功：共导入 {report.imported} 家机构，已推送区卫生健康委待备案。")
-        return redirect("institutions:registrations" if request.user.role == Role.REGISTRAR else "institutions:list")
+        return redirect("institutions:registrations" if registers_own_authority_only(request.user) else "institutions:list")
 
 
 class RosterExportView(RoleRequiredMixin, View):
-    allowed_roles = READS_REGISTRY | REGISTERS
+    allowed_roles = READS_REGISTRY
 
     def get(self, request):
         file_format = request.GET.get("format", "xlsx")

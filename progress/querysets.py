@@ -5,24 +5,24 @@ lead unit, not the coordinator) reads a draft. The lead unit of a task reads
 every responsible unit's submitted reports on it."""
 from django.db import models
 
-from accounts.roles import READS_TASKS, SEES_ALL, UNIT_STAFF
+from accounts.roles import READS_TASKS, has_role, sees_all, unit_id
 from core.scoping import ScopedQuerySet
 
 
 def _staff_department(user):
-    return user.department_id if user.role in UNIT_STAFF and user.department_id else None
+    return unit_id(user)
 
 
 class ReportingPeriodQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # Calendars are not secret: anyone who reads tasks reads the periods.
-        return self if user.role in READS_TASKS else self.none()
+        return self if has_role(user, READS_TASKS) else self.none()
 
 
 class ProgressReportQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         draft = models.Q(state="draft")
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self.exclude(draft)
         dept = _staff_department(user)
         if dept:
@@ -52,7 +52,7 @@ class ReportTransitionQuerySet(ScopedQuerySet):
 
 class LeadSummaryQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
         dept = _staff_department(user)
         if dept:
@@ -64,7 +64,7 @@ class LeadSummaryQuerySet(ScopedQuerySet):
 
 class SupervisionNoticeQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
         dept = _staff_department(user)
         if dept:
@@ -81,7 +81,7 @@ class NoticeFileQuerySet(ScopedQuerySet):
 
 class CompletionQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return self
         dept = _staff_department(user)
         if dept:

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 
-from accounts.roles import SEES_ALL, Role
+from accounts.roles import APPROVES_FOR_UNIT, has_role, is_coordinator, sees_all
 from core import clock
 from tasks.models import Assignment, Milestone, Plan, WorkItem
 from tasks.querysets import live_at
@@ -232,7 +232,7 @@ def review_queue(*, user):
     queryset = ProgressReport.objects.for_user(user).reviewable().filter(
         assignment__task__plan__status=Plan.Status.IN_FORCE
     )
-    if user.role != Role.COORDINATOR and not user.is_superuser:
+    if not is_coordinator(user):
         queryset = queryset.filter(assignment__department_id=user.department_id)
     return queryset.select_related(
         "assignment__task__plan", "assignment__department", "period", "submitted_by"
@@ -245,8 +245,8 @@ def completions_to_decide(*, user):
     queryset = AssignmentCompletion.objects.for_user(user).filter(
         state=AssignmentCompletion.State.CLAIMED, assignment__task__plan__status=Plan.Status.IN_FORCE
     )
-    if user.role != Role.COORDINATOR and not user.is_superuser:
-        if user.role != Role.LEADER:
+    if not is_coordinator(user):
+        if not has_role(user, APPROVES_FOR_UNIT):
             return queryset.none()
         queryset = queryset.filter(assignment__task__lead_unit_id=user.department_id).exclude(
             assignment__department_id=user.department_id
@@ -486,7 +486,7 @@ def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskPro
 def lead_task_for_user(*, user, pk: int) -> WorkItem:
     """A task seen as its lead unit sees it: the lead unit's staff, or who sees everything."""
     queryset = WorkItem.objects.for_user(user).select_related("plan", "lead_unit")
-    if user.role not in SEES_ALL and not user.is_superuser:
+    if not sees_all(user):  # the query form of rules.sees_lead_view
         queryset = queryset.filter(lead_unit_id=user.department_id)
     return get_object_or_404(queryset.exclude(lead_unit__isnull=True), pk=pk)
 

@@ -13,7 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView, View
 
-from accounts.roles import READS_TASKS, SEES_ALL, Role
+from accounts.roles import (
+    ACTS_FOR_UNIT,
+    APPROVES_FOR_UNIT,
+    COORDINATES,
+    READS_PROGRESS,
+    READS_TASKS,
+    REVIEWS_REPORTS,
+    WRITES_REPORTS,
+)
 from audit.selectors import changes_for
 from core import clock
 from core.uploads import attachment_response
@@ -23,12 +31,6 @@ from tasks.services import plan_closed_reason
 
 from . import forms, periods, rules, selectors, services
 from .models import AssignmentCompletion, MilestoneFile, NoticeFile, ReportFile, SupervisionNotice
-
-UNIT_ROLES = frozenset({Role.OFFICER, Role.LEADER})
-REVIEWERS = frozenset({Role.LEADER, Role.COORDINATOR})
-NOTICE_READERS = frozenset({Role.COORDINATOR, Role.VIEWER, Role.OFFICER, Role.LEADER})
-OFFICERS = frozenset({Role.OFFICER})
-COORDINATORS = frozenset({Role.COORDINATOR})
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -70,7 +72,7 @@ class ClosedPlanMixin:
 
 
 class MyTasksView(RoleRequiredMixin, TemplateView):
-    allowed_roles = UNIT_ROLES
+    allowed_roles = ACTS_FOR_UNIT
     template_name = "progress/my_tasks.html"
 
     def get_context_data(self, **kwargs):
@@ -78,12 +80,12 @@ class MyTasksView(RoleRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "mine": selectors.my_tasks(user=user),
-            "can_write": user.role in rules.WRITES_REPORTS,
+            "can_write": rules.can_write_reports(user),
         }
 
 
 class ReviewQueueView(RoleRequiredMixin, ListView):
-    allowed_roles = REVIEWERS
+    allowed_roles = REVIEWS_REPORTS
     template_name = "progress/review_queue.html"
     context_object_name = "reports"
     paginate_by = 50
@@ -129,16 +131,14 @@ class AssignmentView(RoleRequiredMixin, TemplateView):
             "assignment": assignment, "overview": overview, "page_obj": page,
             "can_write": rules.can_write_report(user, assignment),
             "can_issue": rules.can_issue_notice(user, assignment.task.plan),
-            "sees_lead_view": assignment.task.lead_unit_id is not None and (
-                user.role in SEES_ALL or user.department_id == assignment.task.lead_unit_id
-            ),
+            "sees_lead_view": rules.sees_lead_view(user, assignment.task),
             "claim_form": kwargs.get("claim_form") or (forms.CompletionClaimForm() if can_claim else None),
             "decision_form": kwargs.get("decision_form") or (forms.CompletionDecisionForm() if can_decide else None),
         }
 
 
 class CompletionClaimView(AssignmentView):
-    allowed_roles = UNIT_ROLES
+    allowed_roles = ACTS_FOR_UNIT
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -159,7 +159,7 @@ class CompletionClaimView(AssignmentView):
 
 
 class CompletionDecideView(AssignmentView):
-    allowed_roles = REVIEWERS
+    allowed_roles = REVIEWS_REPORTS
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -190,7 +190,7 @@ class CompletionDecideView(AssignmentView):
 
 
 class ReportCreateView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = OFFICERS
+    allowed_roles = WRITES_REPORTS
     template_name = "progress/report_form.html"
 
     def setup_objects(self):
@@ -245,7 +245,7 @@ class ReportCreateView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
 
 
 class ReportUpdateView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = OFFICERS
+    allowed_roles = WRITES_REPORTS
     template_name = "progress/report_form.html"
 
     def setup_report(self):
@@ -353,7 +353,7 @@ class _ReportAction(ReportDetailView):
 
 
 class ReportSubmitView(_ReportAction):
-    allowed_roles = OFFICERS
+    allowed_roles = WRITES_REPORTS
 
     def act(self, report, data):
         report = services.report_submit(actor=self.request.user, report=report)
@@ -362,7 +362,7 @@ class ReportSubmitView(_ReportAction):
 
 
 class ReportApproveView(_ReportAction):
-    allowed_roles = frozenset({Role.LEADER})
+    allowed_roles = APPROVES_FOR_UNIT
 
     def act(self, report, data):
         report = services.report_approve(actor=self.request.user, report=report)
@@ -371,7 +371,7 @@ class ReportApproveView(_ReportAction):
 
 
 class ReportReturnView(_ReportAction):
-    allowed_roles = REVIEWERS
+    allowed_roles = REVIEWS_REPORTS
     form_class = forms.ReturnForm
     form_context = "return_form"
 
@@ -382,7 +382,7 @@ class ReportReturnView(_ReportAction):
 
 
 class ReportCorrectView(_ReportAction):
-    allowed_roles = OFFICERS
+    allowed_roles = WRITES_REPORTS
     form_class = forms.CorrectForm
     form_context = "correct_form"
     success_url_name = "progress:report-edit"
@@ -410,7 +410,7 @@ class ReportFileDownloadView(_Download):
 
 
 class NoticeFileDownloadView(_Download):
-    allowed_roles = NOTICE_READERS
+    allowed_roles = READS_PROGRESS
     model = NoticeFile
 
 
@@ -484,7 +484,7 @@ class LeadSummaryView(RoleRequiredMixin, TemplateView):
 
 
 class NoticeListView(RoleRequiredMixin, ListView):
-    allowed_roles = NOTICE_READERS
+    allowed_roles = READS_PROGRESS
     template_name = "progress/notice_list.html"
     context_object_name = "notices"
     paginate_by = 50
@@ -502,7 +502,7 @@ class NoticeListView(RoleRequiredMixin, ListView):
 
 
 class NoticeCreateView(RoleRequiredMixin, TemplateView):
-    allowed_roles = COORDINATORS
+    allowed_roles = COORDINATES
     template_name = "progress/notice_form.html"
 
     def setup_objects(self):
@@ -553,7 +553,7 @@ class NoticeCreateView(RoleRequiredMixin, TemplateView):
 
 
 class NoticeDetailView(RoleRequiredMixin, TemplateView):
-    allowed_roles = NOTICE_READERS
+    allowed_roles = READS_PROGRESS
     template_name = "progress/notice_detail.html"
 
     def get_notice(self):
@@ -576,7 +576,7 @@ class NoticeDetailView(RoleRequiredMixin, TemplateView):
 
 
 class NoticeReplyView(NoticeDetailView):
-    allowed_roles = UNIT_ROLES
+    allowed_roles = ACTS_FOR_UNIT
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -600,7 +600,7 @@ class NoticeReplyView(NoticeDetailView):
 
 
 class NoticeCloseView(NoticeDetailView):
-    allowed_roles = COORDINATORS
+    allowed_roles = COORDINATES
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -620,7 +620,7 @@ class NoticeCloseView(NoticeDetailView):
 
 
 class MilestoneConfirmView(ClosedPlanMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = COORDINATORS
+    allowed_roles = COORDINATES
     template_name = "progress/milestone_confirm.html"
 
     def get_milestone(self):
@@ -673,7 +673,5 @@ def task_page_context(*, user, task) -> dict:
         "progress": selectors.task_progress(user=user, task=task),
         "can_issue_notice": rules.can_issue_notice(user, task.plan),
         "can_confirm_milestone": rules.can_confirm_milestone(user, task.plan),
-        "sees_lead_view": task.lead_unit_id is not None and (
-            user.role in SEES_ALL or user.is_superuser or user.department_id == task.lead_unit_id
-        ),
+        "sees_lead_view": rules.sees_lead_view(user, task),
     }

@@ -29,7 +29,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.roles import SEES_ALL, Role
+from accounts.roles import sees_all
 from agencies.models import Department
 from progress import periods
 from progress.lights import DONE, GREEN, RED, YELLOW, Light, day_end, lights_for_assignments, worst
@@ -42,10 +42,6 @@ LIGHT_ORDER = (RED, YELLOW, GREEN, DONE)
 
 def on_time_months() -> int:
     return int(getattr(settings, "REPORTS_ON_TIME_MONTHS", 12))
-
-
-def sees_all(user) -> bool:
-    return user.is_superuser or user.role in SEES_ALL
 
 
 # ---------------------------------------------------------------- periods, as arithmetic
@@ -653,9 +649,6 @@ def _single(labels: set[str]) -> str:
 
 
 # ---------------------------------------------------------------- department dashboard
-
-
-DEPARTMENT_ROLES = frozenset(SEES_ALL | {Role.OFFICER, Role.LEADER})
 
 
 def department_for_user(*, user, pk: int | None) -> Department:

@@ -22,7 +22,8 @@ from core import clock
 
 from . import bigexport
 from .models import ExportJob
-from .selectors import DEPARTMENT_ROLES, sees_all
+from .rules import can_export_reports
+from .selectors import sees_all
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _clean_params(*, actor, plan_id: int | None, department_id: int | None) -> d
 def export_job_create(*, actor, plan_id: int | None = None, department_id: int | None = None) -> ExportJob:
     """Queue an export of every report (and version) the actor may read; the
     Celery job starts once this transaction commits."""
-    if not (actor.is_superuser or actor.role in DEPARTMENT_ROLES):
+    if not can_export_reports(actor):
         raise PermissionDenied("您的角色无权导出进展报告。")
     params = _clean_params(actor=actor, plan_id=plan_id, department_id=department_id)
     job = ExportJob.objects.create(owner=actor, kind=ExportJob.Kind.REPORT_HISTORY, params=params)

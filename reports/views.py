@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from accounts.roles import READS_TASKS, SEES_ALL
+from accounts.roles import READS_EVERYTHING, READS_PROGRESS, READS_TASKS
 
 from core.views import RoleRequiredMixin
 
@@ -25,7 +25,7 @@ from . import charts, excel, selectors
 from .cache import fragment
 from .forms import AsOfForm, DistrictForm, ExcelForm, ExportJobForm
 from .models import ExportJob
-from .selectors import DEPARTMENT_ROLES, sees_all
+from .selectors import sees_all
 from .services import export_job_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,7 +75,7 @@ def _ended(plan):
 
 
 class DistrictOverviewView(DashboardMixin, TemplateView):
-    allowed_roles = SEES_ALL
+    allowed_roles = READS_EVERYTHING
     template_name = "reports/district.html"
     form_class = DistrictForm
 
@@ -128,7 +128,7 @@ def district_context(user, on, plan_id) -> dict:
 
 
 class DepartmentDashboardView(DashboardMixin, TemplateView):
-    allowed_roles = DEPARTMENT_ROLES
+    allowed_roles = READS_PROGRESS
     template_name = "reports/department.html"
 
     def get_context_data(self, **kwargs):
@@ -197,7 +197,7 @@ def task_context(user, task, on) -> dict:
 class ProgressExcelView(RoleRequiredMixin, TemplateView):
     """The filters page; with download=1 (the dashboards' links) the .xlsx itself."""
 
-    allowed_roles = DEPARTMENT_ROLES
+    allowed_roles = READS_PROGRESS
     template_name = "reports/excel.html"
 
     def get(self, request, *args, **kwargs):
@@ -231,7 +231,7 @@ def _attachment(filename: str) -> str:
 
 
 class ExportJobListView(RoleRequiredMixin, TemplateView):
-    allowed_roles = DEPARTMENT_ROLES
+    allowed_roles = READS_PROGRESS
     template_name = "reports/exports.html"
 
     def get_context_data(self, **kwargs):
@@ -266,7 +266,7 @@ def _job_for_user(request, pk: int) -> ExportJob:
 
 
 class ExportJobDetailView(RoleRequiredMixin, TemplateView):
-    allowed_roles = DEPARTMENT_ROLES
+    allowed_roles = READS_PROGRESS
     template_name = "reports/export_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -287,14 +287,14 @@ def job_status(job: ExportJob) -> dict:
 
 @method_decorator(never_cache, name="dispatch")
 class ExportJobStatusView(RoleRequiredMixin, View):
-    allowed_roles = DEPARTMENT_ROLES
+    allowed_roles = READS_PROGRESS
 
     def get(self, request, pk):
         return JsonResponse(job_status(_job_for_user(request, pk)))
 
 
 class ExportJobDownloadView(RoleRequiredMixin, View):
-    allowed_roles = DEPARTMENT_ROLES
+    allowed_roles = READS_PROGRESS
 
     def get(self, request, pk):
         job = _job_for_user(request, pk)

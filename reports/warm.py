@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import translation
 
 from accounts.models import User
-from accounts.roles import SEES_ALL
+from accounts.roles import READS_EVERYTHING
 from core import clock
 
 from . import cache
@@ -31,7 +31,7 @@ def dashboards_warm(*, on: dt.date | None = None) -> int:
     from .views import district_body
 
     readers: dict[tuple, User] = {}
-    for user in User.objects.filter(is_active=True, role__in=SEES_ALL).order_by("pk"):
+    for user in User.objects.filter(is_active=True, role__in=READS_EVERYTHING).order_by("pk"):
         readers.setdefault(cache.scope_key(user), user)
     day = on or clock.today()
     rendered = 0

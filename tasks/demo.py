@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import COORDINATES
 from agencies.services import departments_ensure
 from core import clock
 
@@ -57,7 +57,7 @@ DEMO_TASKS = [
 @transaction.atomic
 def build(*, stdout) -> None:
     coordinator = (User.objects.filter(username="demo-coordinator").first()
-                   or User.objects.filter(role=Role.COORDINATOR).first())
+                   or User.objects.filter(role__in=COORDINATES).first())
     if coordinator is None:
         stdout.write("没有督办管理员账号，跳过实施方案演示数据。")
         return

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db import models
 
-from accounts.roles import SEES_ALL, UNIT_STAFF, Role
+from accounts.roles import sees_all, unit_id
 from core.scoping import ScopedQuerySet
 
 DRAFT, IN_FORCE, ENDED = "draft", "in_force", "ended"  # Plan.Status values
@@ -32,16 +32,18 @@ def published(*, prefix: str = "") -> models.Q:
 
 
 def _sees_drafts(user) -> bool:
-    return bool(user.is_superuser or user.role == Role.COORDINATOR)
+    from .rules import can_manage_plans  # previewing drafts is part of managing plans
+
+    return can_manage_plans(user)
 
 
 class PlanQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # Drafts are the coordinators' own until published.
         qs = self if _sees_drafts(user) else self.filter(published())
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return qs
-        if user.role in UNIT_STAFF and user.department_id:
+        if unit_id(user):
             return qs.filter(items__assignments__department_id=user.department_id).distinct()
         return self.none()
 
@@ -55,9 +57,9 @@ class PlanQuerySet(ScopedQuerySet):
 class WorkItemQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         qs = self if _sees_drafts(user) else self.filter(published(prefix="plan__"))
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return qs
-        if user.role in UNIT_STAFF and user.department_id:
+        if unit_id(user):
             # A unit sees what it leads or shares, directly or through a group.
             from .models import Assignment
 
@@ -96,9 +98,9 @@ class TaskManager(models.Manager.from_queryset(WorkItemQuerySet)):
 class AssignmentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         qs = self if _sees_drafts(user) else self.filter(published(prefix="task__plan__"))
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return qs
-        if user.role in UNIT_STAFF and user.department_id:
+        if unit_id(user):
             # Own assignments, and as lead unit every assignment of the tasks it leads.
             return qs.filter(
                 models.Q(department_id=user.department_id)
@@ -114,9 +116,9 @@ class AssignmentQuerySet(ScopedQuerySet):
 class MilestoneQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         qs = self if _sees_drafts(user) else self.filter(published(prefix="plan__"))
-        if user.role in SEES_ALL:
+        if sees_all(user):
             return qs
-        if user.role in UNIT_STAFF and user.department_id:
+        if unit_id(user):
             from .models import WorkItem
 
             tasks = WorkItem.objects.visible_to(user).values("pk")

@@ -2,12 +2,12 @@
 to show buttons. Reading is decided by the scoping querysets (querysets.py)."""
 from __future__ import annotations
 
-from accounts.roles import Role
+from accounts.roles import is_coordinator
 
 
 def can_manage_plans(user) -> bool:
     """Preview drafts, publish and end plans: the coordinators (督办管理员)."""
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.COORDINATOR))
+    return is_coordinator(user)
 
 
 def can_publish_plan(user, plan) -> bool:

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.roles import READS_TASKS, SEES_ALL, Role
+from accounts.roles import COORDINATES, READS_EVERYTHING, READS_TASKS, is_coordinator
 from audit.selectors import changes_for
 from core import clock
 from core.views import RoleRequiredMixin
@@ -39,7 +39,7 @@ class WorkItemDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        if user.is_superuser or user.role == Role.COORDINATOR:
+        if is_coordinator(user):
             context["history"] = changes_for(self.object)
         # Progress (issue 3): lights, latest approved reports, summaries, notices, milestones.
         context.update(task_page_context(user=user, task=self.object))
@@ -52,7 +52,7 @@ class WorkItemDetailView(RoleRequiredMixin, DetailView):
 class PlanListView(RoleRequiredMixin, TemplateView):
     """Every plan with its status; drafts only for coordinators (scoping)."""
 
-    allowed_roles = SEES_ALL
+    allowed_roles = READS_EVERYTHING
     template_name = "tasks/plan_list.html"
 
     def get_context_data(self, **kwargs):
@@ -65,7 +65,7 @@ class PlanDetailView(RoleRequiredMixin, TemplateView):
     """A plan's preview: sections, tasks, listed units (groups expanded),
     assignments; its schedule, status, closing summary and history."""
 
-    allowed_roles = SEES_ALL
+    allowed_roles = READS_EVERYTHING
     template_name = "tasks/plan_detail.html"
 
     def get_plan(self):
@@ -85,7 +85,7 @@ class PlanDetailView(RoleRequiredMixin, TemplateView):
 class _PlanAction(RoleRequiredMixin, TemplateView):
     """A confirmation page: GET shows what will happen and the form, POST acts."""
 
-    allowed_roles = frozenset({Role.COORDINATOR})
+    allowed_roles = COORDINATES
     form_class = None
     allowed = None  # rules predicate (user, plan)
     refused = ""

@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import COORDINATES  # plain constants; the settings name no role themselves
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -155,7 +157,7 @@ AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip"
 
 # Two-factor sign-in (TOTP): required for these roles and for every superuser or staff
 # account, before any page (accounts.two_factor). Only both off switches it off (tests).
-PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=["coordinator"])
+PORTAL_2FA_REQUIRED_ROLES = env.list("PORTAL_2FA_REQUIRED_ROLES", default=sorted(role.value for role in COORDINATES))
 PORTAL_2FA_FOR_ADMIN = env.bool("PORTAL_2FA_FOR_ADMIN", default=True)
 OTP_TOTP_ISSUER = "渝中区托育督办平台"
 

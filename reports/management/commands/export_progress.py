@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import READ_ONLY_ROLE
 from agencies.models import Department
 from reports import excel
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"找不到账号“{options['user']}”。")
         else:
-            user = User(username="export_progress", role=Role.VIEWER, is_active=True)  # never saved
+            user = User(username="export_progress", role=READ_ONLY_ROLE, is_active=True)  # never saved
         department = None
         if options["department"]:
             department = Department.objects.for_user(user).reporting().filter(name=options["department"]).first()
