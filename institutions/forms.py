@@ -11,15 +11,6 @@ from .models import SERVICE_FIELDS, CorrectionItem, DocumentKind, Filing, Filing
 from .validators import normalise_credit_code
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors beside the fields they name (others on top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def streets():
     return Department.objects.filter(kind=Department.Kind.STREET).order_by("position", "name")
 

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import READS_TASKS, SEES_ALL
 
+from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 
 from . import charts, excel, selectors
@@ -247,16 +248,13 @@ class ExportJobListView(RoleRequiredMixin, TemplateView):
             plan, department = form.cleaned_data.get("plan"), form.cleaned_data.get("department")
             if not sees_all(request.user):
                 department = request.user.department
-            try:
+            with service_call(request, form=form) as call:
                 job = export_job_create(
                     actor=request.user, plan_id=plan.pk if plan else None,
                     department_id=department.pk if department else None,
                 )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
                 messages.success(request, "导出任务已提交，完成后可在本页下载，并会收到站内通知。")
+            if call.ok:
                 return redirect("reports:export-detail", pk=job.pk)
         return self.render_to_response(self.get_context_data(form=form))
 

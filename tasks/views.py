@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -7,6 +6,7 @@ from django_filters.views import FilterView
 from accounts.roles import READS_TASKS, SEES_ALL, Role
 from audit.selectors import changes_for
 from core import clock
+from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 from progress.views import task_page_context
 
@@ -107,11 +107,9 @@ class _PlanAction(RoleRequiredMixin, TemplateView):
             return refused
         form = self.form_class(request.POST)
         if form.is_valid():
-            try:
+            with service_call(request, form=form) as call:
                 self.act(form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
+            if call.ok:
                 return redirect("tasks:plan", pk=self.plan.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -152,11 +150,3 @@ class PlanEndView(_PlanAction):
         plan_end(plan=self.plan, actor=self.request.user, ended_on=data["ended_on"],
                  closing_summary=data["closing_summary"])
         messages.success(self.request, f"“{self.plan.label}”已结束，其数据保留为只读。")
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -32,7 +32,7 @@ def _holiday_calendar_seeded(request):
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
         return
     request.getfixturevalue("transactional_db")
-    from institutions.holiday_services import holiday_calendar_seed_from_library
+    from institutions.services import holiday_calendar_seed_from_library
 
     holiday_calendar_seed_from_library()
 

@@ -18,9 +18,9 @@ from audit.models import ObjectChange
 from audit.services import change_record, snapshot
 from core import clock
 
-from .holidays import Arrangement, library_arrangement, parse_arrangement
-from .models import Filing, HolidayDay, HolidayYear
-from .workdays import WorkdayCalendar
+from ..holidays import Arrangement, library_arrangement, parse_arrangement
+from ..models import Filing, HolidayDay, HolidayYear
+from ..workdays import WorkdayCalendar
 
 
 def _cn(day: dt.date | None) -> str:
@@ -157,6 +157,7 @@ def _tell_reviewers(*, changes: list[DeadlineChange], actor, reason: str) -> Non
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
+    # notifications sits above institutions (it reads filings for its digests): imported when used.
     from notifications.services import inbox_notify
 
     reviewers = get_user_model().objects.filter(role=Role.COORDINATOR, is_active=True)

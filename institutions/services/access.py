@@ -1,0 +1,24 @@
+"""Who may act on the registry: the checks the registry's services share."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.roles import Role
+
+
+def is_coordinator(user) -> bool:
+    return bool(user and (user.is_superuser or user.role == Role.COORDINATOR))
+
+
+def require_coordinator(actor) -> None:
+    if not is_coordinator(actor):
+        raise PermissionDenied("只有区卫生健康委督办管理员可以审核备案。")
+
+
+def require_may_handle(actor, institution_id: int) -> None:
+    """The institution's own operator, or the coordinator on its behalf."""
+    if is_coordinator(actor):
+        return
+    if actor.role == Role.OPERATOR and actor.institution_id == institution_id:
+        return
+    raise PermissionDenied("您无权办理该机构的备案。")

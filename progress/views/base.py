@@ -1,0 +1,36 @@
+"""What every progress page shares: the role sets and the redirect away from a plan that takes no writes."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from accounts.roles import Role
+from tasks.services import plan_closed_reason
+
+UNIT_ROLES = frozenset({Role.OFFICER, Role.LEADER})
+REVIEWERS = frozenset({Role.LEADER, Role.COORDINATOR})
+NOTICE_READERS = frozenset({Role.COORDINATOR, Role.VIEWER, Role.OFFICER, Role.LEADER})
+OFFICERS = frozenset({Role.OFFICER})
+COORDINATORS = frozenset({Role.COORDINATOR})
+
+
+class PlanClosed(Exception):
+    """A write page of a plan not in force: say why and go to the read-only page."""
+
+    def __init__(self, reason: str, to: str):
+        super().__init__(reason)
+        self.reason, self.to = reason, to
+
+
+class ClosedPlanMixin:
+    def closed_check(self, plan, to: str) -> None:
+        reason = plan_closed_reason(plan)
+        if reason:
+            raise PlanClosed(reason, to)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PlanClosed as closed:
+            messages.error(request, closed.reason)
+            return redirect(closed.to)
