@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin_mixins import AuditedModelAdmin
+from core import clock
 
 from .models import (
     Filing,
@@ -181,8 +182,6 @@ class HolidayYearAdmin(AuditedModelAdmin):
     readonly_fields = ["loaded_at", "loaded_by"]
 
     def save_model(self, request, obj, form, change):
-        from core import clock
-
         obj.loaded_at, obj.loaded_by = clock.now(), request.user
         super().save_model(request, obj, form, change)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
+from accounts.roles import Role
 from agencies.models import Department
 
 from . import rules
@@ -183,9 +185,6 @@ class OperatorLinkForm(forms.Form):
     user = forms.ModelChoiceField(label="机构账号", queryset=None, empty_label="请选择未绑定机构的账号")
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import User
-        from accounts.roles import Role
-
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(role=Role.OPERATOR, institution__isnull=True, is_active=True)
 

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from accounts.roles import READS_TASKS, SEES_ALL
-
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 
@@ -223,8 +223,6 @@ class ProgressExcelView(RoleRequiredMixin, TemplateView):
 
 
 def _attachment(filename: str) -> str:
-    from django.utils.http import content_disposition_header
-
     return content_disposition_header(as_attachment=True, filename=filename)
 
 

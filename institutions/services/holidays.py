@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import ObjectChange
@@ -154,11 +156,7 @@ def filing_deadlines_recompute(*, actor=None, reason: str) -> list[DeadlineChang
 def _tell_reviewers(*, changes: list[DeadlineChange], actor, reason: str) -> None:
     """One inbox message per coordinator listing the changed filings.
     (notifications sits above institutions: imported lazily, as reports does.)"""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    # notifications sits above institutions (it reads filings for its digests): imported when used.
-    from notifications.services import inbox_notify
+    from notifications.services import inbox_notify  # notifications sits above institutions: not at the top
 
     reviewers = get_user_model().objects.filter(role=Role.COORDINATOR, is_active=True)
     if getattr(actor, "pk", None):

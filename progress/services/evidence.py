@@ -24,9 +24,11 @@ def check_uploads(files: Sequence, *, field: str) -> list[FileKind]:
 
 
 @contextmanager
-def files_removed_on_error(saved: list[str]):
+def files_removed_on_error():
+    """Yields the list the block's stored files are named in; if the block fails they are deleted again."""
+    saved: list[str] = []
     try:
-        yield
+        yield saved
     except BaseException:
         for name in saved:
             default_storage.delete(name)
@@ -44,6 +46,16 @@ def store_upload(upload, kind: FileKind, *, folder: str, saved: list[str]) -> di
     }
 
 
-def files_comment(files: Sequence, verb: str) -> str:
-    """The history line naming the files a write added."""
-    return f"{verb}：" + "、".join(f.name for f in files) if files else ""
+def files_comment(files: Sequence, verb: str, *, lead: str = "") -> str:
+    """The history line naming the files a write added (after `lead`, the write's own words, if any)."""
+    named = f"{verb}：" + "、".join(f.name for f in files) if files else ""
+    return "；".join(part for part in (lead, named) if part)
+
+
+def files_attach(model, files: Sequence, kinds: Sequence[FileKind], *, folder: str, saved: list[str],
+                 **owner) -> None:
+    """Store each checked upload and create its row of `model` (owner, uploader, time in `owner`); call inside
+    `with files_removed_on_error() as saved`, so a failure later in the write leaves no stored file behind."""
+    model.objects.bulk_create(
+        model(**owner, **store_upload(f, k, folder=folder, saved=saved)) for f, k in zip(files, kinds, strict=True)
+    )

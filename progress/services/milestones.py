@@ -15,7 +15,7 @@ from tasks.models import Milestone
 
 from .. import rules
 from ..models import MilestoneFile
-from .evidence import check_uploads, files_comment, files_removed_on_error, store_upload
+from .evidence import check_uploads, files_attach, files_comment, files_removed_on_error
 from .guards import require, require_open
 
 
@@ -53,16 +53,12 @@ def milestone_confirm(
     if current_value is not None:
         milestone.current_value = current_value
         fields.append("current_value")
-    saved: list[str] = []
-    with files_removed_on_error(saved):
+    with files_removed_on_error() as saved:
         milestone.save(update_fields=fields)
-        MilestoneFile.objects.bulk_create(
-            MilestoneFile(milestone=milestone, uploaded_by=actor, uploaded_at=now,
-                          **store_upload(f, k, folder="milestones", saved=saved))
-            for f, k in zip(files, kinds, strict=True)
-        )
+        files_attach(MilestoneFile, files, kinds, folder="milestones", saved=saved,
+                     milestone=milestone, uploaded_by=actor, uploaded_at=now)
         change_record(actor=actor, instance=milestone, action=ObjectChange.Action.UPDATE, before=before,
-                      comment="确认节点目标已达成" + ("；" + files_comment(files, "佐证") if files else ""))
+                      comment=files_comment(files, "佐证", lead="确认节点目标已达成"))
     return milestone
 
 

@@ -17,7 +17,7 @@ from tasks.models import Assignment
 
 from .. import rules
 from ..models import NoticeFile, SupervisionNotice
-from .evidence import check_uploads, files_comment, files_removed_on_error, store_upload
+from .evidence import check_uploads, files_attach, files_comment, files_removed_on_error
 from .guards import require, require_open
 
 
@@ -93,19 +93,15 @@ def notice_reply(*, actor, notice: SupervisionNotice, text: str, files: Sequence
     kinds = check_uploads(files, field="files")
     before = snapshot(notice)
     now = clock.now()
-    saved: list[str] = []
-    with files_removed_on_error(saved):
+    with files_removed_on_error() as saved:
         notice.state, notice.reply_text, notice.replied_by, notice.replied_at = (
             SupervisionNotice.State.ANSWERED, text, actor, now,
         )
         notice.save(update_fields=["state", "reply_text", "replied_by", "replied_at"])
-        NoticeFile.objects.bulk_create(
-            NoticeFile(notice=notice, uploaded_by=actor, uploaded_at=now,
-                       **store_upload(f, k, folder="notices", saved=saved))
-            for f, k in zip(files, kinds, strict=True)
-        )
+        files_attach(NoticeFile, files, kinds, folder="notices", saved=saved,
+                     notice=notice, uploaded_by=actor, uploaded_at=now)
         change_record(actor=actor, instance=notice, action=ObjectChange.Action.TRANSITION, before=before,
-                      comment="答复督办单" + ("；" + files_comment(files, "附件") if files else ""))
+                      comment=files_comment(files, "附件", lead="答复督办单"))
     return notice
 
 

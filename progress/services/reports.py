@@ -19,7 +19,7 @@ from tasks.models import Assignment
 
 from .. import rules
 from ..models import ProgressReport, ReportFile, ReportingPeriod, ReportTransition
-from .evidence import check_uploads, files_comment, files_removed_on_error, store_upload
+from .evidence import check_uploads, files_attach, files_comment, files_removed_on_error
 from .guards import local_time, require, require_open
 from .reporting_periods import period_row
 
@@ -100,8 +100,7 @@ def report_create(
     if existing is not None:
         raise ValidationError(f"{period.label}已有进展报告（第{existing.version}版），请在原报告上修改或发起更正。")
     now = clock.now()
-    saved: list[str] = []
-    with files_removed_on_error(saved):
+    with files_removed_on_error() as saved:
         report = ProgressReport(
             assignment=assignment, period=period, version=1, state=State.DRAFT,
             progress=progress, percent=percent, problems=problems.strip(), next_steps=next_steps.strip(),
@@ -113,11 +112,8 @@ def report_create(
         except IntegrityError:
             raise ValidationError(f"{period.label}的进展报告刚刚已由他人创建，请刷新后在原报告上修改。") from None
         _transition(report, from_state="", to_state=State.DRAFT, actor=actor, at=now)
-        ReportFile.objects.bulk_create(
-            ReportFile(report=report, uploaded_by=actor, uploaded_at=now,
-                       **store_upload(f, k, folder="evidence", saved=saved))
-            for f, k in zip(files, kinds, strict=True)
-        )
+        files_attach(ReportFile, files, kinds, folder="evidence", saved=saved,
+                     report=report, uploaded_by=actor, uploaded_at=now)
         change_record(actor=actor, instance=report, action=ObjectChange.Action.CREATE,
                       comment=files_comment(files, "上传佐证材料"))
         if submit:
@@ -157,13 +153,9 @@ def report_update(
         # Rows only: a stored file may be shared with an earlier version of the report.
         ReportFile.objects.filter(pk__in=[f.pk for f in removed]).delete()
         notes.append("删除佐证材料：" + "、".join(f.original_name for f in removed))
-    saved: list[str] = []
-    with files_removed_on_error(saved):
-        ReportFile.objects.bulk_create(
-            ReportFile(report=report, uploaded_by=actor, uploaded_at=now,
-                       **store_upload(f, k, folder="evidence", saved=saved))
-            for f, k in zip(add_files, kinds, strict=True)
-        )
+    with files_removed_on_error() as saved:
+        files_attach(ReportFile, add_files, kinds, folder="evidence", saved=saved,
+                     report=report, uploaded_by=actor, uploaded_at=now)
         if add_files:
             notes.append(files_comment(add_files, "上传佐证材料"))
         change_record(actor=actor, instance=report, action=ObjectChange.Action.UPDATE, before=before,
