@@ -19,6 +19,7 @@ from accounts.roles import Role
 from audit.models import ObjectChange
 from audit.services import change_record, snapshot
 from core import clock
+from notifications.services import inbox_notify  # the inbox sits low, beside the history (ARCHITECTURE)
 
 from ..holidays import Arrangement, library_arrangement, parse_arrangement
 from ..models import Filing, HolidayDay, HolidayYear
@@ -154,10 +155,7 @@ def filing_deadlines_recompute(*, actor=None, reason: str) -> list[DeadlineChang
 
 
 def _tell_reviewers(*, changes: list[DeadlineChange], actor, reason: str) -> None:
-    """One inbox message per coordinator listing the changed filings.
-    (notifications sits above institutions: imported lazily, as reports does.)"""
-    from notifications.services import inbox_notify  # notifications sits above institutions: not at the top
-
+    """One inbox message per coordinator listing the changed filings."""
     reviewers = get_user_model().objects.filter(role=Role.COORDINATOR, is_active=True)
     if getattr(actor, "pk", None):
         reviewers = reviewers.exclude(pk=actor.pk)
