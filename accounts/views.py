@@ -10,8 +10,8 @@ from django.views.generic import FormView, RedirectView, TemplateView
 from core.views import RoleRequiredMixin
 
 from . import services, two_factor
-from .sessions import sessions_active, sessions_end_others
 from .roles import RUNS_INSTITUTION, home_url_name
+from .sessions import sessions_active, sessions_end_others
 
 
 def home(request):

@@ -1,13 +1,12 @@
 """View building blocks: every page states which roles may open it, and every
 object lookup goes through the scoping mechanism (core.scoping)."""
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from accounts.roles import has_role
-
-from django.contrib.auth.decorators import login_not_required
-from django.utils.decorators import method_decorator
 
 
 class RoleRequiredMixin:

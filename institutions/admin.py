@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin_mixins import AuditedModelAdmin
+from core import clock
 
 from .models import (
     Filing,
@@ -14,6 +15,7 @@ from .models import (
     Registration,
     RosterImport,
 )
+from .services import filing_deadlines_recompute
 
 # Workflow state is changed by the services (submit, return, approve …), which
 # check the rules and write the history; the admin shows it read-only.
@@ -153,8 +155,6 @@ class HolidayDayAdmin(AuditedModelAdmin):
         return "星期" + "一二三四五六日"[obj.date.weekday()]
 
     def _recompute(self, request, reason: str) -> None:
-        from .holiday_services import filing_deadlines_recompute
-
         changed = filing_deadlines_recompute(actor=request.user, reason=reason)
         if changed:
             self.message_user(request, f"已按新的节假日安排重算{len(changed)}件待审核备案的期限，并通知审核人员。")
@@ -182,8 +182,6 @@ class HolidayYearAdmin(AuditedModelAdmin):
     readonly_fields = ["loaded_at", "loaded_by"]
 
     def save_model(self, request, obj, form, change):
-        from core import clock
-
         obj.loaded_at, obj.loaded_by = clock.now(), request.user
         super().save_model(request, obj, form, change)
 

@@ -4,21 +4,13 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from accounts.roles import RUNS_INSTITUTION
 from agencies.models import Department
 
 from . import rules
 from .models import SERVICE_FIELDS, CorrectionItem, DocumentKind, Filing, FilingClass, Institution, ServiceType
 from .validators import normalise_credit_code
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors beside the fields they name (others on top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def streets():
@@ -193,8 +185,6 @@ class OperatorLinkForm(forms.Form):
     user = forms.ModelChoiceField(label="机构账号", queryset=None, empty_label="请选择未绑定机构的账号")
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import User
-
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(role__in=RUNS_INSTITUTION, institution__isnull=True, is_active=True)
 

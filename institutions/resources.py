@@ -3,13 +3,13 @@
 `InstitutionRosterResource` turns each row into an unsaved Institution and
 reports everything wrong with it in Chinese. It holds no rule: the credit-code
 validator, the task-8 authority rule, the street and duplicate checks are the
-service's `registration_validate`; writing is `institutions_register_bulk`,
+`registration_checks.registration_validate`; writing is `institutions_register_bulk`,
 called by `services.roster_import` once every row is valid. Lookups are cached:
 departments in one query each (CachedForeignKeyWidget), the database's credit
 codes in one query.
 
 On export the dataset holds the values as they are; the file is written by
-core.spreadsheets (selectors.roster_export), the portal's one safe writer: in
+core.spreadsheets (`roster_export` below), the portal's one safe writer: in
 the .xlsx every text is a string cell (never a formula, shown as typed), in the
 .csv formula-like text gets the conventional leading apostrophe.
 """
@@ -22,11 +22,15 @@ from import_export import fields, resources, widgets
 
 from agencies.models import Department
 from core import clock
+from core.spreadsheets import table_csv, table_xlsx
 from core.xlsx import cell_text
 
-from . import rules
+from . import rules, selectors
 from .models import SERVICE_FIELDS, Institution, ServiceType
+from .registration_checks import registration_validate
 from .roster import EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS
+from .validators import normalise_credit_code
+
 
 class TextWidget(widgets.Widget):
     def __init__(self, label: str, *, max_length: int, required: bool = False):
@@ -47,8 +51,6 @@ class TextWidget(widgets.Widget):
 
 class CreditCodeWidget(TextWidget):
     def clean(self, value, row=None, **kwargs):
-        from .validators import normalise_credit_code
-
         code = normalise_credit_code(cell_text(value))
         if not code:
             raise ValueError("统一社会信用代码不能为空")
@@ -289,14 +291,10 @@ class InstitutionRosterResource(resources.ModelResource):
         return self.line_numbers[row_number - 1] if self.line_numbers else row_number + 1
 
     def before_import(self, dataset, **kwargs):
-        from .services import _authorities_by_name
-
-        self.authorities = _authorities_by_name()
+        self.authorities = selectors.registration_authorities()
         self.existing_codes = set(Institution.objects.values_list("credit_code", flat=True))
 
     def import_instance(self, instance, row, **kwargs):
-        from .services import registration_validate
-
         errors: dict[str, list[str]] = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -339,9 +337,29 @@ class InstitutionRosterResource(resources.ModelResource):
     # --- export ---------------------------------------------------------------------------
 
     def dehydrate_filing_status(self, institution):
-        from .selectors import filing_status_text
-
-        return filing_status_text(institution)
+        return selectors.filing_status_text(institution)
 
     def dehydrate_receipt_number(self, institution):
         return getattr(institution, "latest_receipt_number", None) or ""
+
+
+EXPORT_FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+def roster_export(*, user, file_format: str, queryset=None, empty: bool = False) -> bytes:
+    """The roster the user may see, with current filing status, as .xlsx or
+    .csv (UTF-8 with BOM so Excel reads the Chinese), written by the portal's
+    safe spreadsheet writer (core.spreadsheets: text never becomes a formula).
+    `empty` gives the import template: headers only."""
+    if file_format not in EXPORT_FORMATS:
+        raise ValueError(file_format)
+    queryset = selectors.institutions_for_user(user) if queryset is None else queryset
+    if empty:
+        queryset = queryset.none()
+    dataset = InstitutionRosterResource(actor=user).export(queryset.order_by("street__position", "name", "pk"))
+    if file_format == "xlsx":
+        return table_xlsx(dataset.headers, dataset, title="托育机构名册")
+    return table_csv(dataset.headers, dataset)

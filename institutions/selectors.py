@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_coordinator, runs_institution
+from agencies.models import Department
 from audit.models import ObjectChange
 from core import clock
 
@@ -368,27 +369,7 @@ def public_noncompliance_notices(*, limit: int = 50) -> QuerySet[Filing]:
 
 # --- roster export ------------------------------------------------------------------------
 
-EXPORT_FORMATS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-}
 
-
-def roster_export(*, user, file_format: str, queryset=None, empty: bool = False) -> bytes:
-    """The roster the user may see, with current filing status, as .xlsx or
-    .csv (UTF-8 with BOM so Excel reads the Chinese), written by the portal's
-    safe spreadsheet writer (core.spreadsheets: text never becomes a formula).
-    `empty` gives the import template: headers only."""
-    from core.spreadsheets import table_csv, table_xlsx
-
-    from .resources import InstitutionRosterResource
-
-    if file_format not in EXPORT_FORMATS:
-        raise ValueError(file_format)
-    queryset = institutions_for_user(user) if queryset is None else queryset
-    if empty:
-        queryset = queryset.none()
-    dataset = InstitutionRosterResource(actor=user).export(queryset.order_by("street__position", "name", "pk"))
-    if file_format == "xlsx":
-        return table_xlsx(dataset.headers, dataset, title="托育机构名册")
-    return table_csv(dataset.headers, dataset)
+def registration_authorities() -> dict[str, Department]:
+    """The three registration authorities (task 8) by name."""
+    return {d.name: d for d in Department.objects.filter(name__in=rules.REGISTRATION_AUTHORITIES)}

@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from accounts.roles import READS_EVERYTHING, READS_PROGRESS, READS_TASKS
-
+from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 
 from . import charts, excel, selectors
@@ -222,8 +223,6 @@ class ProgressExcelView(RoleRequiredMixin, TemplateView):
 
 
 def _attachment(filename: str) -> str:
-    from django.utils.http import content_disposition_header
-
     return content_disposition_header(as_attachment=True, filename=filename)
 
 
@@ -247,16 +246,13 @@ class ExportJobListView(RoleRequiredMixin, TemplateView):
             plan, department = form.cleaned_data.get("plan"), form.cleaned_data.get("department")
             if not sees_all(request.user):
                 department = request.user.department
-            try:
+            with service_call(request, form=form) as call:
                 job = export_job_create(
                     actor=request.user, plan_id=plan.pk if plan else None,
                     department_id=department.pk if department else None,
                 )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
                 messages.success(request, "导出任务已提交，完成后可在本页下载，并会收到站内通知。")
+            if call.ok:
                 return redirect("reports:export-detail", pk=job.pk)
         return self.render_to_response(self.get_context_data(form=form))
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -7,8 +6,10 @@ from django_filters.views import FilterView
 from accounts.roles import COORDINATES, READS_EVERYTHING, READS_TASKS, is_coordinator
 from audit.selectors import changes_for
 from core import clock
+from core.service_calls import service_call
 from core.views import RoleRequiredMixin
-from progress.views import task_page_context
+from progress import rules as progress_rules
+from progress import selectors as progress_selectors
 
 from . import rules
 from .filters import WorkItemFilter
@@ -41,8 +42,14 @@ class WorkItemDetailView(RoleRequiredMixin, DetailView):
         user = self.request.user
         if is_coordinator(user):
             context["history"] = changes_for(self.object)
-        # Progress (issue 3): lights, latest approved reports, summaries, notices, milestones.
-        context.update(task_page_context(user=user, task=self.object))
+        task = self.object
+        # What the task page shows of progress, read through progress's selectors and rules.
+        context.update(
+            progress=progress_selectors.task_progress(user=user, task=task),
+            can_issue_notice=progress_rules.can_issue_notice(user, task.plan),
+            can_confirm_milestone=progress_rules.can_confirm_milestone(user, task.plan),
+            sees_lead_view=progress_rules.sees_lead_view(user, task),
+        )
         return context
 
 
@@ -107,11 +114,9 @@ class _PlanAction(RoleRequiredMixin, TemplateView):
             return refused
         form = self.form_class(request.POST)
         if form.is_valid():
-            try:
+            with service_call(request, form=form) as call:
                 self.act(form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
+            if call.ok:
                 return redirect("tasks:plan", pk=self.plan.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -152,11 +157,3 @@ class PlanEndView(_PlanAction):
         plan_end(plan=self.plan, actor=self.request.user, ended_on=data["ended_on"],
                  closing_summary=data["closing_summary"])
         messages.success(self.request, f"“{self.plan.label}”已结束，其数据保留为只读。")
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

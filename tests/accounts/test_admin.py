@@ -15,7 +15,7 @@ from accounts.models import User, UserSession
 from accounts.services import COORDINATOR_GROUP, user_create
 from audit.models import ObjectChange
 from notifications.models import Notification
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

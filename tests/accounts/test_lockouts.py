@@ -4,7 +4,6 @@ coordinators see and lift locks, both recorded in history.
 (tests/deploy/test_nginx.py shows the same through the real nginx site.)"""
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 

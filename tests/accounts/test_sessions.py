@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import UserSession
 from tests.factories import TEST_PASSWORD

@@ -37,7 +37,7 @@ def upload(page, kind, name):
     page.set_input_files("#id_file", files=[{"name": name, "mimeType": "application/pdf", "buffer": PDF_BYTES}])
     page.click("#upload-form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert f"已上传" in page.inner_text(".messages")
+    assert "已上传" in page.inner_text(".messages")
 
 
 def click(page, selector):

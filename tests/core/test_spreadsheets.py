@@ -123,7 +123,7 @@ def test_big_export(tmp_path, fast):
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_roster_export(users, file_format):
-    from institutions.selectors import roster_export
+    from institutions.resources import roster_export
 
     for i, text in enumerate(TEXTS):
         InstitutionFactory(name=text, address=text, contact_name=text if i % 2 else "张三")

@@ -30,7 +30,6 @@ def pytest_terminal_summary(terminalreporter):
 
 def _world(users, settings, tmp_path, **parts):
     from reports.cache import clear
-
     from tests.security.world import build_world
 
     from .helpers import signed_in

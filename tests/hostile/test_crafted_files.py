@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from institutions.models import FilingDocument, Institution
 from core.spreadsheets import looks_like_formula
+from institutions.models import FilingDocument, Institution
 from progress.models import ReportFile
 from tests.factories import credit_code
 

@@ -4,8 +4,16 @@ from django.contrib import admin
 from django.urls import reverse
 
 from institutions.models import (
-    Filing, FilingClass, FilingCorrection, FilingDocument, HolidayDay, HolidayYear, Institution, ReceiptCounter,
-    Registration, RosterImport,
+    Filing,
+    FilingClass,
+    FilingCorrection,
+    FilingDocument,
+    HolidayDay,
+    HolidayYear,
+    Institution,
+    ReceiptCounter,
+    Registration,
+    RosterImport,
 )
 from tests.factories import FilingDocumentFactory, HolidayDayFactory, RegistrationFactory, UserFactory
 

@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from institutions import services
 from institutions.models import Filing, ReceiptCounter
+from institutions.services import filings as filing_services  # where the filing writes call change_record
 from tests.factories import InstitutionFactory
 from tests.institutions.conftest import complete_filing
 
@@ -26,13 +27,13 @@ def _postgres_only():
 def _race(actions, *, slow_history=False, monkeypatch=None):
     """Run the actions at the same moment on separate connections; return outcomes."""
     if slow_history:
-        real = services.change_record
+        real = filing_services.change_record
 
         def slow(**kwargs):
             time.sleep(0.3)  # hold the winner inside its transaction
             return real(**kwargs)
 
-        monkeypatch.setattr(services, "change_record", slow)
+        monkeypatch.setattr(filing_services, "change_record", slow)
     barrier = threading.Barrier(len(actions))
     outcomes: dict[int, str] = {}
 

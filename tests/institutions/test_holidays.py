@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from audit.models import ObjectChange
 from institutions import services
-from institutions.holiday_services import holiday_arrangement_load
 from institutions.holidays import arrangement_text, parse_arrangement
 from institutions.models import Filing, HolidayDay, HolidayYear
 from institutions.selectors import holiday_arrangement_notice, review_queue
+from institutions.services import holiday_arrangement_load
 from institutions.workdays import UNVERIFIED_TEXT
 from notifications.models import Notification
 from tests.factories import UserFactory

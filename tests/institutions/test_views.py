@@ -7,7 +7,6 @@ from django.urls import reverse
 from institutions.models import Filing, Institution, Registration
 from tests.factories import (
     PDF_BYTES,
-    FilingDocumentFactory,
     InstitutionFactory,
     RegistrationFactory,
     UserFactory,

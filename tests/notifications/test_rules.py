@@ -203,7 +203,7 @@ def test_plan_wide_milestones_go_to_the_coordinators(world):
 
 
 def test_a_milestone_of_a_task_without_lead_unit_reaches_every_assigned_unit(world):
-    from tests.factories import WorkItemFactory, AssignmentFactory
+    from tests.factories import AssignmentFactory, WorkItemFactory
 
     measure = WorkItemFactory(plan=world.plan, kind=2, number=1, lead_unit=None, title="加强组织领导")
     AssignmentFactory(task=measure, department=world.unit_a)

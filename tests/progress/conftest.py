@@ -4,9 +4,12 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from progress import services
 from tests.factories import (
+    PDF_BYTES,
     AssignmentFactory,
     DepartmentFactory,
     PlanFactory,
@@ -57,3 +60,16 @@ def approved_report(assignment, year: int, month: int, *, approved_on: dt.date, 
 def approve_everything(world, year: int, month: int, *, on: dt.date):
     for a in (world.lead_a, world.other_a, world.second_a):
         approved_report(a, year, month, approved_on=on)
+
+
+def pdf(name="佐证.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def draft(world, **extra):
+    """A draft report of the world's officer on its lead assignment, 2026-11."""
+    fields = {"progress": "召开推进会一次。", "percent": 30, "problems": "", "next_steps": "继续推进。"}
+    fields.update(extra)
+    return services.report_create(
+        actor=world.officer, assignment=world.lead_a, period=period(world.plan, 2026, 11), **fields
+    )

@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from progress import services
 from progress.models import ProgressReport, ReportTransition
+from progress.services import reports as report_services  # where the review writes call their helpers
 
 from .conftest import period
 
@@ -27,13 +28,13 @@ def test_two_reviewers_at_once_exactly_one_wins(world, monkeypatch):
     )
     # Hold the winner inside its transaction for a moment, so the loser really
     # arrives while the row is locked (without the lock both would succeed).
-    real_change_record = services.change_record
+    real_change_record = report_services.change_record
 
     def slow_change_record(**kwargs):
         time.sleep(0.5)
         return real_change_record(**kwargs)
 
-    monkeypatch.setattr(services, "change_record", slow_change_record)
+    monkeypatch.setattr(report_services, "change_record", slow_change_record)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 
@@ -98,7 +99,7 @@ def test_two_reviewers_at_once_on_sqlite_get_the_same_conflict_message(world, mo
     # The first reviewer pauses inside its transaction, after its write, until the
     # second has started; the second then arrives while the first holds the database.
     first_inside, second_started = threading.Event(), threading.Event()
-    real_transition = services._transition
+    real_transition = report_services._transition
 
     def paused_transition(*args, **kwargs):
         result = real_transition(*args, **kwargs)
@@ -108,7 +109,7 @@ def test_two_reviewers_at_once_on_sqlite_get_the_same_conflict_message(world, mo
             time.sleep(0.5)
         return result
 
-    monkeypatch.setattr(services, "_transition", paused_transition)
+    monkeypatch.setattr(report_services, "_transition", paused_transition)
     outcomes: dict[str, str] = {}
 
     def act(name, action):

@@ -6,13 +6,13 @@ import pytest
 from django.test import override_settings
 
 from progress.lights import light_for, lights_for_assignments, lights_for_departments, lights_for_tasks
+from tasks.models import Milestone
 from tests.factories import (
     AssignmentCompletionFactory,
     ProgressReportFactory,
     ReportTransitionFactory,
     SupervisionNoticeFactory,
 )
-from tasks.models import Milestone
 
 from .conftest import approve_everything, approved_report, at, period
 

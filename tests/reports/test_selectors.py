@@ -1,6 +1,5 @@
 """The dashboards' figures: as of a date, only approved reports, on-time rates,
 notices, returned reports, and who may open which unit."""
-import datetime as dt
 
 import pytest
 from django.http import Http404

@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from reports import cache
 from tests.conftest import on_day
-from tests.factories import TEST_PASSWORD
 
-from .conftest import D, report, small_scale
+from .conftest import D, report
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import cache
-from tests.conftest import on_day
 from reports.jobs import warm_dashboards
 from reports.warm import dashboards_warm
+from tests.conftest import on_day
 
 from .conftest import D, report
 

@@ -465,7 +465,6 @@ def _roster_csv():
 
 def _registration_body(w) -> dict:
     from agencies.models import Department
-
     from tests.factories import credit_code
 
     street = Department.objects.get(name="解放碑街道办事处")

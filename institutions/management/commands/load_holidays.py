@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from institutions.holiday_services import holiday_arrangement_load
 from institutions.holidays import FORMAT_HELP
+from institutions.services import holiday_arrangement_load
 
 
 class Command(BaseCommand):

@@ -21,9 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="库中已有规模数据时仍然追加")
 
     def handle(self, *args, **options):
-        from tasks.models import Plan
-
         from reports.scale import MARK
+        from tasks.models import Plan
 
         if Plan.objects.filter(title__startswith=MARK).exists() and not options["force"]:
             raise CommandError("数据库中已有规模数据；请换用空数据库（或加 --force 追加）。")

@@ -10,18 +10,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.roles import COORDINATES
 from audit.models import ObjectChange
 from audit.services import change_record, snapshot
 from core import clock
+from notifications.services import inbox_notify  # the inbox sits low, beside the history (ARCHITECTURE)
 
-from . import rules
-from .holidays import Arrangement, library_arrangement, parse_arrangement
-from .models import Filing, HolidayDay, HolidayYear
-from .workdays import WorkdayCalendar
+from .. import rules
+from ..holidays import Arrangement, library_arrangement, parse_arrangement
+from ..models import Filing, HolidayDay, HolidayYear
+from ..workdays import WorkdayCalendar
 
 
 def _cn(day: dt.date | None) -> str:
@@ -153,13 +156,7 @@ def filing_deadlines_recompute(*, actor=None, reason: str) -> list[DeadlineChang
 
 
 def _tell_reviewers(*, changes: list[DeadlineChange], actor, reason: str) -> None:
-    """One inbox message per coordinator listing the changed filings.
-    (notifications sits above institutions: imported lazily, as reports does.)"""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from notifications.services import inbox_notify
-
+    """One inbox message per coordinator listing the changed filings."""
     reviewers = get_user_model().objects.filter(role__in=COORDINATES, is_active=True)
     if getattr(actor, "pk", None):
         reviewers = reviewers.exclude(pk=actor.pk)
