@@ -17,7 +17,7 @@ from core import clock
 from tasks.models import Assignment, Milestone, Plan, WorkItem
 from tasks.querysets import live_at
 
-from . import periods
+from . import periods, timerules
 from .lights import Light, evaluate, lights_for_assignments, worst
 from .models import (
     AssignmentCompletion,
@@ -126,13 +126,6 @@ class AssignmentRow:
         return report is None or report.state == State.DRAFT
 
 
-def _this_period(plan, today: dt.date) -> periods.PeriodSpec:
-    """The period containing today (or the plan's first, before it starts)."""
-    first = periods.first_period(plan)
-    spec = periods.period_containing(plan, today)
-    return first if first is not None and spec.start < first.start else spec
-
-
 # ---------------------------------------------------------------- 我的任务
 
 
@@ -181,10 +174,10 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
     )
     plans = {a.task.plan_id: a.task.plan for a in assignments}
     lights = lights_for_assignments([a.pk for a in assignments], on=today, plans=plans) if assignments else {}
-    specs = {a.pk: _this_period(a.task.plan, today) for a in assignments}
+    specs = {a.pk: timerules.this_period(a.task.plan, today) for a in assignments}
     passed = {}
     for a in assignments:
-        last = periods.due_window(a.task.plan, today).last_passed
+        last = timerules.due_window(a.task.plan, today).last_passed
         if last is not None and last.start != specs[a.pk].start:
             passed[a.pk] = last
     starts = {s.start for s in specs.values()} | {s.start for s in passed.values()}
@@ -283,7 +276,7 @@ def assignment_overview(*, user, assignment: Assignment, on: dt.date | None = No
     reported = set(
         ProgressReport.objects.filter(assignment=assignment).values_list("period__start", flat=True)
     )
-    spec = _this_period(plan, today)
+    spec = timerules.this_period(plan, today)
     this_report = (
         ProgressReport.objects.for_user(user).filter(assignment=assignment, period__start=spec.start)
         .select_related("period").order_by("-version").first()
@@ -385,18 +378,15 @@ class MilestoneRow:
 
     @property
     def status(self) -> str:
-        m = self.milestone
-        if m.is_met:
-            return "已达成"
-        if m.due_date < self.today:
-            return "逾期未达成"
-        if (m.due_date - self.today).days <= 7:
-            return "即将到期"
-        return "推进中"
+        return timerules.milestone_status(self.milestone, self.today)[0]
 
     @property
     def css(self) -> str:
-        return {"已达成": "done", "逾期未达成": "red", "即将到期": "yellow"}.get(self.status, "green")
+        return timerules.milestone_status(self.milestone, self.today)[1]
+
+    @property
+    def met(self) -> bool:
+        return timerules.milestone_met(self.milestone, self.today)
 
 
 def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = True) -> list[MilestoneRow]:

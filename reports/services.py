@@ -22,7 +22,7 @@ from core import clock
 
 from . import bigexport
 from .models import ExportJob
-from .selectors import DEPARTMENT_ROLES, sees_all
+from .rules import DEPARTMENT_ROLES, sees_all
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.selectors import changes_for
+from core import clock
 from progress import services
 from progress.models import (
     AssignmentCompletion,
@@ -16,6 +17,7 @@ from progress.models import (
     SupervisionNotice,
 )
 from progress.selectors import latest_approved_reports, milestone_metric
+from progress.timerules import milestone_met
 from tasks.models import Milestone
 from tests.conftest import on_day
 from tests.factories import PDF_BYTES
@@ -267,7 +269,7 @@ def test_milestone_confirmation_by_the_coordinator(world):
     assert set(excinfo.value.message_dict) == {"met_on", "evidence"}
     m = services.milestone_confirm(actor=world.coordinator, milestone=m, met_on=dt.date(2026, 11, 1),
                                    evidence="区卫生健康委发文成立专家组。", files=[pdf()])
-    assert m.is_met and m.confirmed_by == world.coordinator and m.evidence_files.count() == 1
+    assert milestone_met(m, clock.today()) and m.confirmed_by == world.coordinator and m.evidence_files.count() == 1
     assert changes_for(m)[0].comment.startswith("确认节点目标已达成")
 
 
