@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils.module_loading import import_string
 
 from accounts.roles import SEES_ALL, Role
 from core import clock
-from tasks.models import Assignment, Milestone, Plan, WorkItem
+from tasks.models import Assignment, Plan, WorkItem
 from tasks.querysets import live_at
 
 from . import periods, timerules
 from .lights import Light, evaluate, lights_for_assignments, worst
+from .milestones import MetricValue, MilestoneRow, milestone_metric, milestone_rows  # noqa: F401  (their home)
 from .models import (
     AssignmentCompletion,
     LeadSummary,
-    MilestoneFile,
     ProgressReport,
     ReportTransition,
     SupervisionNotice,
@@ -338,67 +336,6 @@ def report_versions(*, user, report: ProgressReport):
         .filter(assignment_id=report.assignment_id, period_id=report.period_id)
         .order_by("version")
     )
-
-
-# ---------------------------------------------------------------- milestones
-
-
-@dataclass(frozen=True)
-class MetricValue:
-    value: Decimal | None
-    computed: bool
-    available: bool
-    note: str = ""
-
-
-def milestone_metric(milestone: Milestone, *, on: dt.date | None = None) -> MetricValue:
-    """The current value of a metric milestone: computed live when it names an
-    indicator (`<app>.<name>` → `<app>.indicators.<name>`), else as typed in."""
-    if not milestone.metric_source:
-        return MetricValue(milestone.current_value, computed=False, available=milestone.current_value is not None)
-    app, _, name = milestone.metric_source.partition(".")
-    try:
-        function = import_string(f"{app}.indicators.{name}")
-    except ImportError:
-        return MetricValue(None, computed=True, available=False, note="数据来源模块尚未启用")
-    try:
-        value = function(as_of=on) if on is not None else function()
-    except Exception:  # an indicator's failure must not take the task page down
-        logger.exception("指标 %s 计算失败", milestone.metric_source)
-        return MetricValue(None, computed=True, available=False, note="指标计算失败")
-    return MetricValue(Decimal(str(value)) if value is not None else None, computed=True, available=value is not None)
-
-
-@dataclass
-class MilestoneRow:
-    milestone: Milestone
-    metric: MetricValue | None
-    files: list = field(default_factory=list)
-    today: dt.date | None = None
-
-    @property
-    def status(self) -> str:
-        return timerules.milestone_status(self.milestone, self.today)[0]
-
-    @property
-    def css(self) -> str:
-        return timerules.milestone_status(self.milestone, self.today)[1]
-
-    @property
-    def met(self) -> bool:
-        return timerules.milestone_met(self.milestone, self.today)
-
-
-def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = True) -> list[MilestoneRow]:
-    today = on or clock.today()
-    milestones = list(milestones)
-    files: dict[int, list] = {}
-    if milestones and with_files:
-        for f in MilestoneFile.objects.filter(milestone_id__in=[m.pk for m in milestones]):
-            files.setdefault(f.milestone_id, []).append(f)
-    return [
-        MilestoneRow(m, milestone_metric(m) if m.is_metric else None, files.get(m.pk, []), today) for m in milestones
-    ]
 
 
 # ---------------------------------------------------------------- task detail

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -186,8 +187,12 @@ def _body_row(sheet, values: list, widths: list[int], *, centred: set[int] = fro
     return row
 
 
-def _light_cell(cell, code: str) -> None:
+def _light_cell(cell, code: str, reasons: str = "") -> None:
+    """The light's word, coloured; its reasons (the lights' own, labelled as on
+    the dashboards) in the cell's comment."""
     set_safe(cell.parent, row=cell.row, column=cell.column, value=LABELS[code])
+    if reasons:
+        cell.comment = Comment(reasons, "督办平台", width=360, height=120)
     cell.fill = PatternFill("solid", fgColor=FILLS[code])
     cell.font = Font(name=FONT_NAME, size=10, bold=True, color=FONT_COLOURS[code])
     cell.alignment = WRAP_CENTRE
@@ -259,7 +264,7 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
             timezone.localtime(when).date() if when else "",
         ]
         row = _body_row(sheet, values, WIDTHS, centred={1, 4, 7, 11}, top=True)
-        _light_cell(sheet.cell(row=row, column=6), lights[task.pk].code)
+        _light_cell(sheet.cell(row=row, column=6), lights[task.pk].code, lights[task.pk].reasons_text)
         sheet.cell(row=row, column=7).number_format = "0%"
         sheet.cell(row=row, column=11).number_format = "yyyy-mm-dd"
     if not tasks:
@@ -298,7 +303,7 @@ def _unit_sheet(sheet, *, filters: ReportFilters, units: list) -> None:
             float(on_time) / 100 if on_time is not None else "—", unit.open_notices,
         ]
         row = _body_row(sheet, values, UNIT_WIDTHS, centred=set(range(1, 15)) - {2})
-        _light_cell(sheet.cell(row=row, column=9), unit.light.code)
+        _light_cell(sheet.cell(row=row, column=9), unit.light.code, unit.light.reasons_text)
         sheet.cell(row=row, column=13).number_format = "0.0%"
     note_row = sheet.max_row + 2
     set_safe(sheet, row=note_row, column=1, value=(

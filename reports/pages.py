@@ -33,7 +33,6 @@ def _trend_chart(trend: list[dict]):
     )
 
 
-
 def district_body(user, on, plan_id) -> str:
     """The overview's body, from the cache unless the data changed since it was
     rendered (reports/cache.py); reports.warm renders it ahead of the readers."""

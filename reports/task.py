@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from core.clock import date_of, day_end
 from progress import periods, timerules
+from progress.milestones import milestone_metric
 from progress.lights import Light
 from progress.models import ProgressReport, ReportTransition, SupervisionNotice
 from tasks.models import Assignment, Milestone, WorkItem
@@ -38,8 +39,6 @@ class TaskDashboard:
 
 def _metric_values(milestones, on: dt.date) -> dict[int, object]:
     """A metric milestone's value at D: computed indicators once per source."""
-    from progress.selectors import milestone_metric
-
     by_source: dict[str, object] = {}
     values = {}
     for m in milestones:

@@ -3,11 +3,11 @@ only approved reports, on-time rates."""
 
 import pytest
 
-from progress.lights import lights_for_assignments
+from progress.lights import light_for
 from reports import records
 from reports import facts as report_facts
 from tasks.models import Assignment
-from tests.factories import AssignmentCompletionFactory
+from tests.factories import AssignmentCompletionFactory, MilestoneFactory
 
 from .conftest import D, at, report
 
@@ -21,13 +21,26 @@ def facts_of(world, user=None, on=None):
 
 
 def test_facts_carry_the_lights_of_progress_lights(world):
+    """Each clause of the lights shows on the dashboards as the lights decided it:
+    the light and its reasons, and `overdue` only for the red *report* clause."""
+    on = D(2026, 3, 23)
+    MilestoneFactory(task=world.task, title="建立联席会议", due_date=D(2026, 3, 20))  # task 1: red for both units
     report(world.lead_a, 2026, 2, submitted_on=D(2026, 2, 20), approved_on=D(2026, 2, 21))
-    on = D(2026, 3, 1)
+    report(world.lead_a, 2026, 3, state="submitted", submitted_on=D(2026, 3, 20))
+    report(world.second_a, 2026, 2, submitted_on=D(2026, 2, 20), approved_on=D(2026, 2, 21))
     facts = facts_of(world, on=on)
-    lights = lights_for_assignments(Assignment.objects.all(), on=on)
-    assert {pk: f.light.code for pk, f in facts.items()} == {pk: light.code for pk, light in lights.items()}
-    assert facts[world.lead_a.pk].light.code == "green"
-    assert facts[world.other_a.pk].light.code == "red"
+    lead, other, second = facts[world.lead_a.pk], facts[world.other_a.pk], facts[world.second_a.pk]
+
+    assert (lead.light.code, other.light.code, second.light.code) == ("red", "red", "yellow")
+    for a in (world.lead_a, world.other_a, world.second_a):  # one assignment at a time: the same verdict
+        assert facts[a.pk].light == light_for(assignment=a, on=on)
+    # Red by the milestone alone is not "overdue"; red for February's missing report is.
+    assert not lead.overdue and other.overdue and not second.overdue
+    assert any("2026年2月进展（2026年2月25日截止）尚无审核通过的报告" in r for r in other.light.reasons)
+    assert not any("尚无审核通过的报告" in r for r in lead.light.reasons)
+    # This period: submitted by 甲单位, owed by 乙单位 on task 2 (yellow: due in 2 days).
+    assert lead.current_submitted and not lead.needs_report
+    assert second.needs_report and any("2026年3月进展2天后" in r for r in second.light.reasons)
 
 
 def test_as_of_a_past_date_ignores_what_happened_after_it(world):
