@@ -29,3 +29,9 @@ def local(moment: dt.datetime) -> dt.datetime:
 def date_of(moment: dt.datetime) -> dt.date:
     """The district's calendar date of a stored moment."""
     return timezone.localdate(moment)
+
+
+def day_end(on: dt.date) -> dt.datetime:
+    """The first instant after day `on` in the district's time zone (aware):
+    "by the end of D" means strictly before this."""
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))

@@ -37,6 +37,7 @@ from types import SimpleNamespace
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.roles import Role
+from tasks.labels import item_label
 
 from .links import Links
 
@@ -201,12 +202,6 @@ class Directory:
 # ---------------------------------------------------------------- collectors
 
 
-def _task_label(kind: int, number: int) -> str:
-    from core.numerals import bracketed
-
-    return f"任务{number}" if kind == 1 else f"保障措施{bracketed(number)}"
-
-
 def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
     """Reports of the current period due soon, and of the last period overdue,
     of the plans in force at D (drafts and ended plans remind nobody). Three queries."""
@@ -265,7 +260,7 @@ def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) 
         for spec, rule, fires_on, audience in stages_by_plan[plan_id]:
             if (pk, spec.start) in handed_in:
                 continue
-            subject = f"{_task_label(kind, number)} {title} · {spec.label}进展报告（{department_name}）"
+            subject = f"{item_label(kind, number)} {title} · {spec.label}进展报告（{department_name}）"
             for person in people.audience(audience, [department_id]):
                 yield Reminder(person, REPORT, pk, rule, fires_on, subject[:300], spec.due_date, url)
 
@@ -281,7 +276,7 @@ def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Link
         Milestone.objects.in_force(on=on).filter(
             due_date__gte=on - dt.timedelta(days=behind + rules.catch_up_days),
             due_date__lte=on + dt.timedelta(days=ahead),
-        ).filter(Q(met_on__isnull=True) | Q(confirmed_at__isnull=True))
+        ).unmet_by(on=on)
         .values("pk", "title", "due_date", "task_id", "task__kind", "task__number", "task__lead_unit_id")
         .order_by("due_date", "pk")
     )
@@ -311,7 +306,7 @@ def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Link
             prefix = "全方案"
         else:
             departments = [m["task__lead_unit_id"]] if m["task__lead_unit_id"] else units.get(task_id, [])
-            prefix = _task_label(m["task__kind"], m["task__number"])
+            prefix = item_label(m["task__kind"], m["task__number"])
         subject = f"{prefix} 节点目标“{m['title']}”"[:300]
         url = links.milestone(task_id=task_id)
         for rule, fires_on, audience in stages:
@@ -343,7 +338,7 @@ def collect_notices(on: dt.date, rules: Rules, people: Directory, links: Links) 
         if not stages:
             continue
         number_text = SupervisionNotice(year=year, seq=seq).number
-        subject = f"督办单 {number_text}（{_task_label(kind, number)}，{department_name}）"[:300]
+        subject = f"督办单 {number_text}（{item_label(kind, number)}，{department_name}）"[:300]
         url = links.notice(notice_id=pk, task_id=task_id)
         for rule, fires_on, audience in stages:
             for person in people.audience(audience, [department_id]):

@@ -7,11 +7,14 @@ Asia/Shanghai):
 - red:    a milestone of the task is past due (due date before D) and not met;
           or the latest period whose due date has passed (before D) has no
           approved report; or a 督办单 is past its reply deadline unanswered;
-- yellow: a milestone is due within MILESTONE_DUE_SOON_DAYS (D … D+7);
+- yellow: a milestone is due within MILESTONE_DUE_SOON_DAYS (D … D+N, progress.timerules);
           or the current period's report (the first due on or after D) is due
           within REPORT_DUE_SOON_DAYS and not submitted;
           or the latest report step was a return;
 - green:  otherwise.
+
+The time rules (end of D, periods, milestone met / due soon, notice overdue)
+are progress.timerules'; this module only combines them.
 
 A task is the worst of its assignments, a unit the worst of its own
 (done < green < yellow < red; all done → done).
@@ -26,13 +29,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from core import clock
+from core.clock import day_end
+from tasks.labels import item_label, unit_label
 
-from . import periods
+from . import periods, timerules
+from .querysets import notice_overdue_q
 
 RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
 LABELS = {RED: "红灯（滞后）", YELLOW: "黄灯（预警）", GREEN: "绿灯（正常）", DONE: "已完成"}
@@ -64,19 +68,6 @@ class Light:
         return self.label
 
 
-def thresholds() -> dict[str, int]:
-    configured = getattr(settings, "PORTAL_LIGHTS", {}) or {}
-    return {
-        "MILESTONE_DUE_SOON_DAYS": int(configured.get("MILESTONE_DUE_SOON_DAYS", 7)),
-        "REPORT_DUE_SOON_DAYS": int(configured.get("REPORT_DUE_SOON_DAYS", 3)),
-    }
-
-
-def day_end(on: dt.date) -> dt.datetime:
-    """The first instant after day `on` in the portal's time zone (aware)."""
-    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
-
-
 def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -96,7 +87,11 @@ def worst(lights, *, empty: Light | None = None) -> Light:
 
 
 @dataclass
-class _Row:
+class Row:
+    """One assignment as the lights saw it at D: besides the light, the facts
+    its rules read, so the dashboards use the same verdicts rather than
+    reading the reports again."""
+
     pk: int
     task_id: int
     department_id: int
@@ -104,6 +99,14 @@ class _Row:
     task_label: str
     plan_id: int
     values: dict
+    window: periods.DueWindow | None = None
+    this_period: periods.PeriodSpec | None = None  # the period containing D
+    this_submitted: bool = False
+    this_approved: bool = False
+    last_passed_approved: bool = False
+    # The red rule's report clause: the latest period due before D has no approved report.
+    report_overdue: bool = False
+    done: bool = False
 
 
 def _plans_for(assignments: QuerySet) -> dict[int, object]:
@@ -119,7 +122,8 @@ def evaluate(
     plans: dict | None = None,
     milestones: list | None = None,
     extra: dict | None = None,
-) -> list[tuple[_Row, Light]]:
+    fields: tuple[str, ...] = (),
+) -> list[tuple[Row, Light]]:
     """Lights of every assignment in the queryset at date `on`.
 
     One query for the assignments with most rules' facts annotated (the last
@@ -127,23 +131,21 @@ def evaluate(
     periods that matter (`_period_reports`), plus one for the plans and one for
     the milestones unless the caller already holds them (`plans`: id → Plan,
     `milestones`: Milestone objects of these assignments' tasks). `extra`
-    annotations ride along in each row's `values` for the caller."""
+    annotations and `fields` (more value names) ride along in each row's
+    `values` for the caller; rows come in the queryset's order."""
     from tasks.models import Milestone
 
     from .models import AssignmentCompletion, ReportTransition, SupervisionNotice
 
-    limits = thresholds()
     end = day_end(on)
     if plans is None:
         plans = _plans_for(assignments)
     if not plans:
         return []
-    windows = {plan_id: periods.due_window(plan, on) for plan_id, plan in plans.items()}
+    windows = {plan_id: timerules.due_window(plan, on) for plan_id, plan in plans.items()}
+    this = {plan_id: timerules.this_period(plan, on) for plan_id, plan in plans.items()}
     mine = {"assignment": OuterRef("pk")}
-    overdue = SupervisionNotice.objects.filter(
-        Q(replied_at__isnull=True) | Q(replied_at__gte=end), Q(closed_at__isnull=True) | Q(closed_at__gte=end),
-        issued_at__lt=end, reply_due__lt=on, **mine,
-    ).order_by()
+    overdue = SupervisionNotice.objects.filter(notice_overdue_q(on), **mine).order_by()
     annotated = assignments.annotate(
         _last_step=Subquery(
             ReportTransition.objects.filter(at__lt=end, **mine).order_by("-at", "-id").values("to_state")[:1]
@@ -158,16 +160,18 @@ def evaluate(
     for v in annotated.values(
         "pk", "task_id", "department_id", "department__name", "task__number", "task__kind", "task__plan_id",
         "_last_step", "_done", "_overdue_notices", "_overdue_due",
-        *(extra or {}),
+        *(extra or {}), *fields,
     ):
-        label = f"任务{v['task__number']}" if v["task__kind"] == 1 else f"保障措施{v['task__number']}"
-        rows.append(_Row(v["pk"], v["task_id"], v["department_id"], v["department__name"], label,
-                         v["task__plan_id"], v))
+        rows.append(Row(
+            v["pk"], v["task_id"], v["department_id"], unit_label(v["department__name"]),
+            item_label(v["task__kind"], v["task__number"]), v["task__plan_id"], v,
+            window=windows[v["task__plan_id"]], this_period=this[v["task__plan_id"]],
+        ))
     if not rows:
         return []
-    approved_last, submitted_current = _period_reports(assignments, windows, end)
+    approved, submitted = _period_reports(assignments, windows, this, end)
 
-    soon_until = on + dt.timedelta(days=limits["MILESTONE_DUE_SOON_DAYS"])
+    soon_until = timerules.milestone_due_soon_until(on)
     task_ids = {r.task_id for r in rows}
     if milestones is None:
         milestones = Milestone.objects.filter(task_id__in=task_ids, due_date__lte=soon_until).order_by(
@@ -177,33 +181,37 @@ def evaluate(
     for m in milestones:
         if m.task_id not in task_ids or m.due_date > soon_until:
             continue
-        met = m.met_on is not None and m.met_on <= on and m.confirmed_at is not None and m.confirmed_at < end
-        if not met:
-            open_milestones[m.task_id].append(m)
+        code = timerules.milestone_status(m, on)[1]
+        if code in (RED, YELLOW):
+            open_milestones[m.task_id].append((m, code))
 
+    report_soon = timerules.report_due_soon_days()
     results = []
     for row in rows:
         v = row.values
-        if v["_done"]:
+        passed, current = row.window.last_passed, row.window.current
+        row.this_submitted = (row.pk, row.this_period.start) in submitted
+        row.this_approved = (row.pk, row.this_period.start) in approved
+        row.last_passed_approved = passed is not None and (row.pk, passed.start) in approved
+        row.done = bool(v["_done"])
+        if row.done:
             results.append((row, Light(DONE, ("已确认完成",))))
             continue
-        window = windows[row.plan_id]
         red: list[str] = []
         yellow: list[str] = []
-        for m in open_milestones.get(row.task_id, ()):
-            if m.due_date < on:
+        for m, code in open_milestones.get(row.task_id, ()):
+            if code == RED:
                 red.append(f"节点目标“{m.title}”已于{cn_date(m.due_date)}到期，尚未确认完成")
             else:
                 when = "今日" if m.due_date == on else f"将于{cn_date(m.due_date)}"
                 yellow.append(f"节点目标“{m.title}”{when}到期")
-        passed = window.last_passed
-        if passed and (row.pk, passed.start) not in approved_last:
+        if passed and not row.last_passed_approved:
+            row.report_overdue = True
             red.append(f"{passed.label}进展（{cn_date(passed.due_date)}截止）尚无审核通过的报告")
         if v["_overdue_notices"]:
             red.append(f"{v['_overdue_notices']}件督办单已过答复期限（{cn_date(v['_overdue_due'])}）未答复")
-        current = window.current
         days_left = (current.due_date - on).days
-        if 0 <= days_left <= limits["REPORT_DUE_SOON_DAYS"] and (row.pk, current.start) not in submitted_current:
+        if 0 <= days_left <= report_soon and (row.pk, current.start) not in submitted:
             when = "今日" if days_left == 0 else f"{days_left}天后（{cn_date(current.due_date)}）"
             yellow.append(f"{current.label}进展{when}截止，尚未提交")
         if v["_last_step"] == "returned":
@@ -217,16 +225,18 @@ def evaluate(
     return results
 
 
-def _period_reports(assignments: QuerySet, windows: dict, end: dt.datetime) -> tuple[set, set]:
-    """(assignment id, period start) pairs with an approved report of the last
-    passed period and with a submitted report of the current one, before `end`.
+def _period_reports(assignments: QuerySet, windows: dict, this: dict, end: dt.datetime) -> tuple[set, set]:
+    """(assignment id, period start) pairs with a report approved and with one
+    submitted before `end`, of the periods that matter: the last passed, the
+    current and this period (the one containing D).
 
     One query through the reports' period index: only the reports of the (at
-    most two per plan) periods that matter are read, never the whole history."""
+    most three per plan) periods that matter are read, never the whole history."""
     from .models import ProgressReport
 
     wanted = {(plan_id, w.current.start) for plan_id, w in windows.items()}
     wanted |= {(plan_id, w.last_passed.start) for plan_id, w in windows.items() if w.last_passed}
+    wanted |= {(plan_id, spec.start) for plan_id, spec in this.items()}
     period_filter = Q()
     for plan_id, start in wanted:
         period_filter |= Q(period__plan_id=plan_id, period__start=start)
@@ -246,7 +256,7 @@ def _today(on: dt.date | None) -> dt.date:
     return on or clock.today()
 
 
-def _prefixed(row: _Row, light: Light, *, by: str) -> Light:
+def _prefixed(row: Row, light: Light, *, by: str) -> Light:
     prefix = f"{row.department_name}：" if by == "department" else f"{row.task_label}："
     return Light(light.code, tuple(prefix + r for r in light.reasons))
 

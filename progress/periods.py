@@ -5,9 +5,10 @@ these same functions, and the lights use them directly, so "what was due on
 2020-10-01" never depends on a scheduled job having run."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
+
+from .timerules import add_months, month_end
 
 
 @dataclass(frozen=True, order=True)
@@ -28,15 +29,6 @@ class PeriodSpec:
         return f"{self.start:%Y-%m}"
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + (day.month - 1) + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def _aligned_start(day: dt.date, months: int) -> dt.date:
     month = day.month - (day.month - 1) % months
     return dt.date(day.year, month, 1)
@@ -44,8 +36,8 @@ def _aligned_start(day: dt.date, months: int) -> dt.date:
 
 def spec_for(*, start: dt.date, months: int, due_day: int) -> PeriodSpec:
     start = _aligned_start(start, months)
-    last_month = _add_months(start, months - 1)
-    end = _month_end(last_month)
+    last_month = add_months(start, months - 1)
+    end = month_end(last_month)
     due = last_month.replace(day=min(max(due_day, 1), end.day))
     return PeriodSpec(start=start, end=end, due_date=due, months=months)
 
@@ -71,12 +63,12 @@ def period_containing(plan, day: dt.date) -> PeriodSpec:
 
 def next_period(plan, spec: PeriodSpec) -> PeriodSpec:
     months, due_day, _ = _plan_params(plan)
-    return spec_for(start=_add_months(spec.start, spec.months), months=months, due_day=due_day)
+    return spec_for(start=add_months(spec.start, spec.months), months=months, due_day=due_day)
 
 
 def previous_period(plan, spec: PeriodSpec) -> PeriodSpec:
     months, due_day, _ = _plan_params(plan)
-    return spec_for(start=_add_months(spec.start, -months), months=months, due_day=due_day)
+    return spec_for(start=add_months(spec.start, -months), months=months, due_day=due_day)
 
 
 def periods_through(plan, day: dt.date) -> list[PeriodSpec]:

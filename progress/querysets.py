@@ -6,6 +6,7 @@ every responsible unit's submitted reports on it."""
 from django.db import models
 
 from accounts.roles import READS_TASKS, has_role, sees_all, unit_id
+from core.clock import day_end
 from core.scoping import ScopedQuerySet
 
 
@@ -62,7 +63,28 @@ class LeadSummaryQuerySet(ScopedQuerySet):
         return self.none()
 
 
+def notice_open_q(on, *, prefix: str = "") -> models.Q:
+    """A 督办单 open at the end of D: issued by then, neither answered nor closed by then."""
+    end = day_end(on)
+    return (
+        models.Q(**{f"{prefix}issued_at__lt": end})
+        & (models.Q(**{f"{prefix}replied_at__isnull": True}) | models.Q(**{f"{prefix}replied_at__gte": end}))
+        & (models.Q(**{f"{prefix}closed_at__isnull": True}) | models.Q(**{f"{prefix}closed_at__gte": end}))
+    )
+
+
+def notice_overdue_q(on, *, prefix: str = "") -> models.Q:
+    """Open at the end of D and past its reply deadline (due before D)."""
+    return notice_open_q(on, prefix=prefix) & models.Q(**{f"{prefix}reply_due__lt": on})
+
+
 class SupervisionNoticeQuerySet(ScopedQuerySet):
+    def open_at(self, *, on):
+        return self.filter(notice_open_q(on))
+
+    def overdue_at(self, *, on):
+        return self.filter(notice_overdue_q(on))
+
     def visible_to(self, user):
         if sees_all(user):
             return self

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils.module_loading import import_string
 
 from accounts.roles import APPROVES_FOR_UNIT, has_role, is_coordinator, sees_all
 from core import clock
-from tasks.models import Assignment, Milestone, Plan, WorkItem
+from tasks.models import Assignment, Plan, WorkItem
 from tasks.querysets import live_at
 
-from . import periods
+from . import periods, timerules
 from .lights import Light, evaluate, lights_for_assignments, worst
+from .milestones import MetricValue, MilestoneRow, milestone_metric, milestone_rows  # noqa: F401  (their home)
 from .models import (
     AssignmentCompletion,
     LeadSummary,
-    MilestoneFile,
     ProgressReport,
     ReportTransition,
     SupervisionNotice,
@@ -126,13 +124,6 @@ class AssignmentRow:
         return report is None or report.state == State.DRAFT
 
 
-def _this_period(plan, today: dt.date) -> periods.PeriodSpec:
-    """The period containing today (or the plan's first, before it starts)."""
-    first = periods.first_period(plan)
-    spec = periods.period_containing(plan, today)
-    return first if first is not None and spec.start < first.start else spec
-
-
 # ---------------------------------------------------------------- 我的任务
 
 
@@ -181,10 +172,10 @@ def my_tasks(*, user, on: dt.date | None = None) -> MyTasks:
     )
     plans = {a.task.plan_id: a.task.plan for a in assignments}
     lights = lights_for_assignments([a.pk for a in assignments], on=today, plans=plans) if assignments else {}
-    specs = {a.pk: _this_period(a.task.plan, today) for a in assignments}
+    specs = {a.pk: timerules.this_period(a.task.plan, today) for a in assignments}
     passed = {}
     for a in assignments:
-        last = periods.due_window(a.task.plan, today).last_passed
+        last = timerules.due_window(a.task.plan, today).last_passed
         if last is not None and last.start != specs[a.pk].start:
             passed[a.pk] = last
     starts = {s.start for s in specs.values()} | {s.start for s in passed.values()}
@@ -283,7 +274,7 @@ def assignment_overview(*, user, assignment: Assignment, on: dt.date | None = No
     reported = set(
         ProgressReport.objects.filter(assignment=assignment).values_list("period__start", flat=True)
     )
-    spec = _this_period(plan, today)
+    spec = timerules.this_period(plan, today)
     this_report = (
         ProgressReport.objects.for_user(user).filter(assignment=assignment, period__start=spec.start)
         .select_related("period").order_by("-version").first()
@@ -345,70 +336,6 @@ def report_versions(*, user, report: ProgressReport):
         .filter(assignment_id=report.assignment_id, period_id=report.period_id)
         .order_by("version")
     )
-
-
-# ---------------------------------------------------------------- milestones
-
-
-@dataclass(frozen=True)
-class MetricValue:
-    value: Decimal | None
-    computed: bool
-    available: bool
-    note: str = ""
-
-
-def milestone_metric(milestone: Milestone, *, on: dt.date | None = None) -> MetricValue:
-    """The current value of a metric milestone: computed live when it names an
-    indicator (`<app>.<name>` → `<app>.indicators.<name>`), else as typed in."""
-    if not milestone.metric_source:
-        return MetricValue(milestone.current_value, computed=False, available=milestone.current_value is not None)
-    app, _, name = milestone.metric_source.partition(".")
-    try:
-        function = import_string(f"{app}.indicators.{name}")
-    except ImportError:
-        return MetricValue(None, computed=True, available=False, note="数据来源模块尚未启用")
-    try:
-        value = function(as_of=on) if on is not None else function()
-    except Exception:  # an indicator's failure must not take the task page down
-        logger.exception("指标 %s 计算失败", milestone.metric_source)
-        return MetricValue(None, computed=True, available=False, note="指标计算失败")
-    return MetricValue(Decimal(str(value)) if value is not None else None, computed=True, available=value is not None)
-
-
-@dataclass
-class MilestoneRow:
-    milestone: Milestone
-    metric: MetricValue | None
-    files: list = field(default_factory=list)
-    today: dt.date | None = None
-
-    @property
-    def status(self) -> str:
-        m = self.milestone
-        if m.is_met:
-            return "已达成"
-        if m.due_date < self.today:
-            return "逾期未达成"
-        if (m.due_date - self.today).days <= 7:
-            return "即将到期"
-        return "推进中"
-
-    @property
-    def css(self) -> str:
-        return {"已达成": "done", "逾期未达成": "red", "即将到期": "yellow"}.get(self.status, "green")
-
-
-def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = True) -> list[MilestoneRow]:
-    today = on or clock.today()
-    milestones = list(milestones)
-    files: dict[int, list] = {}
-    if milestones and with_files:
-        for f in MilestoneFile.objects.filter(milestone_id__in=[m.pk for m in milestones]):
-            files.setdefault(f.milestone_id, []).append(f)
-    return [
-        MilestoneRow(m, milestone_metric(m) if m.is_metric else None, files.get(m.pk, []), today) for m in milestones
-    ]
 
 
 # ---------------------------------------------------------------- task detail

@@ -25,20 +25,25 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from accounts.roles import sees_all
 from agencies.models import Department
 from core import clock
 from core.spreadsheets import append_safe, set_safe
 from progress import periods
 from progress.lights import DONE, GREEN, LABELS, RED, YELLOW, cn_date
+from progress.timerules import milestone_due_soon_days, read_date, report_due_soon_days
 from tasks.models import Assignment, Plan, WorkItem
 from tasks.plan_table import COLUMNS as ANNEX_COLUMNS
 
-from . import selectors
-from .selectors import sees_all
+from .department import department_for_user
+from .facts import assignment_facts, on_time_months, task_lights, unit_summaries
+from .institutions import institution_indicators, institutions_by_street
+from .records import latest_approved, notice_counts
 
 COLUMNS = [*ANNEX_COLUMNS, "状态", "完成进度", "最新进展", "存在问题", "下步打算", "报送时间"]
 WIDTHS = [6, 18, 46, 14, 26, 13, 9, 40, 26, 26, 12]
@@ -103,11 +108,11 @@ def resolve_filters(*, user, on: dt.date | None = None, plan_id: int | None = No
     plan = plans.filter(pk=plan_id).first() if plan_id else (plans.in_force(on=on).first() or plans.first())
     if plan is None:
         raise Http404("没有可导出的实施方案。")
-    on = selectors.read_date(plan, on)
+    on = read_date(plan, on)
     if not sees_all(user):
         if department is not None and department.pk != user.department_id:
             raise Http404("没有找到该单位。")
-        department = selectors.department_for_user(user=user, pk=None)
+        department = department_for_user(user=user, pk=None)
     spec = None
     if period_start is not None:
         spec = periods.period_for_start(plan, periods.period_containing(plan, period_start).start)
@@ -182,8 +187,12 @@ def _body_row(sheet, values: list, widths: list[int], *, centred: set[int] = fro
     return row
 
 
-def _light_cell(cell, code: str) -> None:
+def _light_cell(cell, code: str, reasons: str = "") -> None:
+    """The light's word, coloured; its reasons (the lights' own, labelled as on
+    the dashboards) in the cell's comment."""
     set_safe(cell.parent, row=cell.row, column=cell.column, value=LABELS[code])
+    if reasons:
+        cell.comment = Comment(reasons, "督办平台", width=360, height=120)
     cell.fill = PatternFill("solid", fgColor=FILLS[code])
     cell.font = Font(name=FONT_NAME, size=10, bold=True, color=FONT_COLOURS[code])
     cell.alignment = WRAP_CENTRE
@@ -230,9 +239,9 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
     _title(sheet, report_title(filters.plan), filters.subtitle, len(COLUMNS))
     header_row = _header(sheet, COLUMNS, WIDTHS)
     task_facts = [f for f in facts if f.task_kind == WorkItem.Kind.TASK]
-    lights = selectors.task_lights(task_facts, [t.pk for t in tasks])
+    lights = task_lights(task_facts, [t.pk for t in tasks])
     scope = Assignment.objects.for_user(user).filter(pk__in=[f.pk for f in task_facts])
-    latest = selectors.latest_approved(
+    latest = latest_approved(
         user=user, assignments=scope, on=filters.on,
         period_start=filters.period.start if filters.period else None,
     )
@@ -255,7 +264,7 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
             timezone.localtime(when).date() if when else "",
         ]
         row = _body_row(sheet, values, WIDTHS, centred={1, 4, 7, 11}, top=True)
-        _light_cell(sheet.cell(row=row, column=6), lights[task.pk].code)
+        _light_cell(sheet.cell(row=row, column=6), lights[task.pk].code, lights[task.pk].reasons_text)
         sheet.cell(row=row, column=7).number_format = "0%"
         sheet.cell(row=row, column=11).number_format = "yyyy-mm-dd"
     if not tasks:
@@ -263,7 +272,8 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
     note_row = sheet.max_row + 2
     set_safe(sheet, row=note_row, column=1, value=(
         "说明：状态为截至统计日的红黄绿灯（红灯：节点目标逾期未完成、已过截止日的报送周期无审核通过的报告或督办单逾期未答复；"
-        "黄灯：节点目标7日内到期、本期报告3日内截止尚未提交或最近一次报告被退回；绿灯：正常；已完成：单位完成并经确认）。"
+        f"黄灯：节点目标{milestone_due_soon_days()}日内到期、本期报告{report_due_soon_days()}日内截止尚未提交"
+        "或最近一次报告被退回；绿灯：正常；已完成：单位完成并经确认）。"
         "最新进展等内容仅取审核通过的报告；完成进度取牵头单位的报告，无牵头单位报告时取各单位平均。"
     )).font = Font(name=FONT_NAME, size=9)
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(COLUMNS))
@@ -293,11 +303,11 @@ def _unit_sheet(sheet, *, filters: ReportFilters, units: list) -> None:
             float(on_time) / 100 if on_time is not None else "—", unit.open_notices,
         ]
         row = _body_row(sheet, values, UNIT_WIDTHS, centred=set(range(1, 15)) - {2})
-        _light_cell(sheet.cell(row=row, column=9), unit.light.code)
+        _light_cell(sheet.cell(row=row, column=9), unit.light.code, unit.light.reasons_text)
         sheet.cell(row=row, column=13).number_format = "0.0%"
     note_row = sheet.max_row + 2
     set_safe(sheet, row=note_row, column=1, value=(
-        f"说明：含本方案全部督办事项（主要任务及保障措施）。按时报送率＝统计日前{selectors.on_time_months()}个月内"
+        f"说明：含本方案全部督办事项（主要任务及保障措施）。按时报送率＝统计日前{on_time_months()}个月内"
         "到期的各期报告中，在截止日当日或之前提交且已审核通过的比例。"
     )).font = Font(name=FONT_NAME, size=9)
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(UNIT_COLUMNS))
@@ -317,7 +327,7 @@ def _institution_sheet(sheet, *, user, filters: ReportFilters) -> None:
     sheet.title = "托育机构汇总"
     ncols = len(INSTITUTION_COLUMNS)
     _title(sheet, "托育机构登记备案汇总", f"统计截至 {cn_date(filters.on)}", ncols)
-    ind = selectors.institution_indicators(on=filters.on)
+    ind = institution_indicators(on=filters.on)
     summary = [
         ("登记机构数（家）", ind.registered), ("已备案机构数（家）", ind.filed),
         ("备案完成率", float(ind.completion_rate) / 100), ("示范性机构数（家）", ind.demonstration),
@@ -335,7 +345,7 @@ def _institution_sheet(sheet, *, user, filters: ReportFilters) -> None:
         sheet.row_dimensions[row].height = 20
     sheet.append([])
     header_row = _header(sheet, INSTITUTION_COLUMNS, INSTITUTION_WIDTHS)
-    rows = selectors.institutions_by_street(user=user, on=filters.on)
+    rows = institutions_by_street(user=user, on=filters.on)
     for i, r in enumerate(rows, start=1):
         row = _body_row(sheet, [
             i, r["street"], r["registered"], r["filed"],
@@ -365,14 +375,14 @@ def build_progress_workbook(*, user, filters: ReportFilters) -> Workbook:
         assignments = assignments.filter(department=filters.department)
         tasks = tasks.filter(pk__in=assignments.values("task_id"))
     tasks = list(tasks.with_units().order_by("number"))
-    facts = selectors.assignment_facts(user=user, assignments=assignments, on=filters.on)
+    facts = assignment_facts(user=user, assignments=assignments, on=filters.on)
 
     workbook = Workbook()
     workbook.properties.title = report_title(filters.plan)
     workbook.properties.creator = "渝中区婴幼儿照护服务督办平台"
     _task_sheet(workbook.active, user=user, filters=filters, facts=facts, tasks=tasks)
-    notices = selectors.notice_counts(user=user, assignments=assignments, on=filters.on)
-    _unit_sheet(workbook.create_sheet(), filters=filters, units=selectors.unit_summaries(facts, notices))
+    notices = notice_counts(user=user, assignments=assignments, on=filters.on)
+    _unit_sheet(workbook.create_sheet(), filters=filters, units=unit_summaries(facts, notices))
     if sees_all(user) and filters.department is None:
         _institution_sheet(workbook.create_sheet(), user=user, filters=filters)
     return workbook

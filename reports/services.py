@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.roles import sees_all
 from audit.models import ObjectChange
 from audit.services import change_record
 from core import clock
@@ -23,7 +24,6 @@ from core import clock
 from . import bigexport
 from .models import ExportJob
 from .rules import can_export_reports
-from .selectors import sees_all
 
 logger = logging.getLogger(__name__)
 

@@ -1,16 +1,13 @@
 """Dashboards, the official report download and the big-export pages. Views
-are thin: selectors read (through for_user), charts compute geometry,
-templates draw. Each dashboard costs a fixed number of queries."""
+are thin: the dashboard modules read (through for_user), reports.pages
+renders the bodies (shared with reports.warm), templates draw. Each dashboard costs a fixed number of queries."""
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
@@ -18,36 +15,19 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from accounts.roles import READS_EVERYTHING, READS_PROGRESS, READS_TASKS
+from accounts.roles import READS_EVERYTHING, READS_PROGRESS, READS_TASKS, sees_all
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
+from progress.timerules import read_date
 
-from . import charts, excel, selectors
-from .cache import fragment
+from . import excel, pages
+from .department import department_for_user
 from .forms import AsOfForm, DistrictForm, ExcelForm, ExportJobForm
 from .models import ExportJob
-from .selectors import sees_all
 from .services import export_job_create
+from .task import task_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _query(**params) -> str:
-    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-
-def _short_period(label: str) -> str:
-    """'2026年10月' → '26/10'; '2026年第3季度' → '26Q3'."""
-    if "季度" in label:
-        return f"{label[2:4]}Q{label[-3]}"
-    year, _, month = label.partition("年")
-    return f"{year[2:]}/{month.rstrip('月')}"
-
-
-def _trend_chart(trend: list[dict]):
-    return charts.rate_columns(
-        [{"label": t["label"], "short": _short_period(t["label"]), "rate": t["rate"]} for t in trend]
-    )
 
 
 class DashboardMixin(RoleRequiredMixin):
@@ -60,7 +40,7 @@ class DashboardMixin(RoleRequiredMixin):
         """(form, date): an ended plan is read as of its end date (its default
         and its latest); the form then shows that date."""
         on = form.as_of()
-        at = selectors.read_date(plan, on)
+        at = read_date(plan, on)
         if at != on:
             data = self.request.GET.copy()
             data["on"] = at.isoformat()
@@ -87,42 +67,8 @@ class DistrictOverviewView(DashboardMixin, TemplateView):
         plan = form.value("plan")
         form, on = self.read_at(form, plan)
         plan_id = plan.pk if plan else None
-        context.update(form=form, on=on, ended_plan=_ended(plan), body=district_body(user, on, plan_id))
+        context.update(form=form, on=on, ended_plan=_ended(plan), body=pages.district_body(user, on, plan_id))
         return context
-
-
-def district_body(user, on, plan_id) -> str:
-    """The overview's body, from the cache unless the data changed since it was
-    rendered (reports/cache.py); reports.warm renders it ahead of the readers."""
-    return fragment(
-        user, "district", (on, plan_id),
-        lambda: render_to_string("reports/_district_body.html", district_context(user, on, plan_id)),
-    )
-
-
-def district_context(user, on, plan_id) -> dict:
-    o = selectors.district_overview(user=user, on=on, plan_id=plan_id)
-    context = {
-        "on": on, "o": o,
-        "donut": charts.donut(o.task_counts),
-        "groups_chart": charts.stacked_bars([{"label": g["label"], "counts": g["counts"]} for g in o.groups]),
-        "trend_chart": _trend_chart(o.trend),
-        "excel_query": _query(on=on.isoformat(), plan=o.plan["pk"] if o.plan else None, download=1),
-    }
-    ind = o.institutions
-    if ind is not None:
-        context["registry_chart"] = charts.value_bars(
-            [{"label": "已登记", "value": ind.registered, "text": f"{ind.registered:,} 家"},
-             {"label": "已备案", "value": ind.filed, "text": f"{ind.filed:,} 家", "css": "filed"}],
-            maximum=max(ind.registered, ind.filed, 1), label_width=90, width=520,
-        )
-        top = max(float(ind.target) * 1.4, float(ind.per_thousand) * 1.1, 1)
-        context["places_chart"] = charts.value_bars(
-            [{"label": "每千人托位数", "value": ind.per_thousand, "text": f"{ind.per_thousand}",
-              "css": "met" if ind.target_met else "short"}],
-            maximum=top, label_width=110, width=520, target=float(ind.target), target_text=f"目标 {ind.target}",
-        )
-    return context
 
 
 # ---------------------------------------------------------------- department dashboard
@@ -135,23 +81,11 @@ class DepartmentDashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        department = selectors.department_for_user(user=user, pk=self.kwargs.get("pk"))
+        department = department_for_user(user=user, pk=self.kwargs.get("pk"))
         form = self.get_form()
         on = form.as_of()
-        context.update(form=form, on=on, department=department, body=fragment(
-            user, "department", (on, department.pk),
-            lambda: render_to_string("reports/_department_body.html", department_context(user, department, on)),
-        ))
+        context.update(form=form, on=on, department=department, body=pages.department_body(user, department, on))
         return context
-
-
-def department_context(user, department, on) -> dict:
-    d = selectors.department_dashboard(user=user, department=department, on=on)
-    return {
-        "on": on, "d": d, "department": department, "trend_chart": _trend_chart(d.trend),
-        "donut": charts.donut(d.counts),
-        "excel_query": _query(on=on.isoformat(), department=department.pk if sees_all(user) else None, download=1),
-    }
 
 
 # ---------------------------------------------------------------- task dashboard
@@ -164,32 +98,11 @@ class TaskDashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        task = selectors.task_for_user(user=user, pk=self.kwargs["pk"])
+        task = task_for_user(user=user, pk=self.kwargs["pk"])
         form, on = self.read_at(self.get_form(), task.plan)
-        context.update(form=form, on=on, task=task, ended_plan=_ended(task.plan), body=fragment(
-            user, "task", (on, task.pk),
-            lambda: render_to_string("reports/_task_body.html", task_context(user, task, on)),
-        ))
+        context.update(form=form, on=on, task=task, ended_plan=_ended(task.plan),
+                       body=pages.task_body(user, task, on))
         return context
-
-
-def task_context(user, task, on) -> dict:
-    t = selectors.task_dashboard(user=user, task=task, on=on)
-    percent_items = [
-        {"label": row["fact"].department_name, "value": row["report"].percent if row["report"] else 0,
-         "text": f"{row['report'].percent}%" if row["report"] else "暂无审核通过的报告"}
-        for row in t.rows
-    ]
-    return {
-        "on": on, "t": t, "task": task,
-        "percent_chart": charts.value_bars(percent_items, maximum=100, label_width=170),
-        "matrix": charts.matrix(
-            [{"label": row["fact"].department_name, "cells": row["cells"]} for row in t.matrix],
-            [(f"{s.start.month}月" if s.months == 1 else f"Q{(s.start.month - 1) // 3 + 1}", s.label)
-             for s in t.matrix_periods],
-        ),
-        "excel_query": _query(on=on.isoformat(), plan=task.plan_id, download=1),
-    }
 
 
 # ---------------------------------------------------------------- the official report

@@ -20,6 +20,7 @@ from accounts.roles import READS_EVERYTHING
 from core import clock
 
 from . import cache
+from .pages import district_body
 
 
 def dashboards_warm(*, on: dt.date | None = None) -> int:
@@ -28,8 +29,6 @@ def dashboards_warm(*, on: dt.date | None = None) -> int:
     were rendered."""
     if cache.cache_seconds() <= 0:
         return 0
-    from .views import district_body
-
     readers: dict[tuple, User] = {}
     for user in User.objects.filter(is_active=True, role__in=READS_EVERYTHING).order_by("pk"):
         readers.setdefault(cache.scope_key(user), user)

@@ -6,6 +6,7 @@ from django.db import models
 
 from core.numerals import bracketed
 
+from .labels import item_label
 from .querysets import AssignmentQuerySet, MilestoneQuerySet, PlanQuerySet, TaskManager
 
 
@@ -139,7 +140,7 @@ class WorkItem(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.number}." if self.kind == self.Kind.TASK else f"保障措施{bracketed(self.number)}"
+        return item_label(self.kind, self.number)
 
     @property
     def responsible_units_text(self) -> str:
@@ -278,7 +279,3 @@ class Milestone(models.Model):
     @property
     def is_metric(self) -> bool:
         return self.target_value is not None
-
-    @property
-    def is_met(self) -> bool:
-        return self.met_on is not None and self.confirmed_at is not None

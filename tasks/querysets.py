@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import models
 
 from accounts.roles import sees_all, unit_id
+from core.clock import day_end
 from core.scoping import ScopedQuerySet
 
 DRAFT, IN_FORCE, ENDED = "draft", "in_force", "ended"  # Plan.Status values
@@ -113,6 +114,12 @@ class AssignmentQuerySet(ScopedQuerySet):
         return self.filter(live_at(on, prefix="task__plan__"))
 
 
+def milestone_met_q(on: dt.date, *, prefix: str = "") -> models.Q:
+    """Met by the end of D: achieved on or before D and confirmed by then (the
+    filter form of progress.timerules.milestone_met; a test holds them equal)."""
+    return models.Q(**{f"{prefix}met_on__lte": on, f"{prefix}confirmed_at__lt": day_end(on)})
+
+
 class MilestoneQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         qs = self if _sees_drafts(user) else self.filter(published(prefix="plan__"))
@@ -127,3 +134,7 @@ class MilestoneQuerySet(ScopedQuerySet):
 
     def in_force(self, *, on: dt.date):
         return self.filter(live_at(on, prefix="plan__"))
+
+    def unmet_by(self, *, on: dt.date):
+        """Milestones not met by the end of D."""
+        return self.exclude(milestone_met_q(on))

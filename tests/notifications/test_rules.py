@@ -286,4 +286,4 @@ def test_lines_are_worded_for_the_day_they_are_sent(world):
     found = [r for r in rules.collect(D(2026, 11, 23)) if r.due_date == NOV_DUE]  # before_3 dated 11-22, sent 11-23
     text = rules.describe(found[0], D(2026, 11, 23))
     assert "2026年11月25日截止（还剩2天），尚未提交" in text
-    assert "任务1 开展婴幼儿照护服务指导 · 2026年11月进展报告" in text
+    assert "1. 开展婴幼儿照护服务指导 · 2026年11月进展报告" in text

@@ -25,6 +25,7 @@ from progress.models import (
     ReportingPeriod,
     SupervisionNotice,
 )
+from progress.timerules import milestone_met
 from tasks.models import Assignment, Milestone, Task
 from tests.factories import PDF_BYTES, UserFactory
 
@@ -382,7 +383,7 @@ def test_milestone_confirmation_page(hr, users, client, media):
     assert "请填写达成日期。" in html and "请填写达成依据。" in html
     response = client.post(url, {"met_on": TODAY().isoformat(), "evidence": "台账已建立。", "files": [pdf()]})
     assert response["Location"] == reverse("tasks:detail", args=[hr.task.pk])
-    assert Milestone.objects.get(pk=m.pk).is_met and MilestoneFile.objects.filter(milestone=m).count() == 1
+    assert milestone_met(Milestone.objects.get(pk=m.pk), TODAY()) and MilestoneFile.objects.filter(milestone=m).count() == 1
 
 
 def test_task_detail_shows_lights_reports_milestones_and_notices(hr, users, client):

@@ -14,8 +14,9 @@ from progress import rules as progress_rules
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.models import ReportingPeriod
+from reports import department as report_department
+from reports import district as report_district
 from reports import excel
-from reports import selectors as report_selectors
 from tasks.models import Assignment, Plan, Responsibility, WorkItem
 from tasks.services import assignments_sync, plan_end, plan_publish
 from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, WorkItemFactory
@@ -215,22 +216,22 @@ def _pages(client, user, plan):
 def test_an_ended_plan_s_dashboards_at_its_end_date_equal_what_they_showed_that_day(small, users, client):
     viewer = users["viewer"]
     with time_machine.travel(moment(END, 18), tick=False):
-        before = report_selectors.district_overview(user=viewer, on=END, plan_id=small.pk)
-        unit_before = report_selectors.department_dashboard(user=viewer, department=users["officer"].department,
+        before = report_district.district_overview(user=viewer, on=END, plan_id=small.pk)
+        unit_before = report_department.department_dashboard(user=viewer, department=users["officer"].department,
                                                             on=END)
         on, district_before, task_before = _pages(client, viewer, small)
         assert on == END
     with time_machine.travel(moment(D(2026, 6, 1)), tick=False):
         plan_end(plan=small, actor=users["coordinator"], ended_on=END, closing_summary="阶段任务完成。")
         small.refresh_from_db()
-        after = report_selectors.district_overview(user=viewer, on=END, plan_id=small.pk)
-        unit_after = report_selectors.department_dashboard(user=viewer, department=users["officer"].department,
+        after = report_district.district_overview(user=viewer, on=END, plan_id=small.pk)
+        unit_after = report_department.department_dashboard(user=viewer, department=users["officer"].department,
                                                            on=END)
         on, district_after, task_after = _pages(client, viewer, small)  # no date given: its end date
         assert on == END
         assert excel.resolve_filters(user=viewer, plan_id=small.pk).on == END
         # At a later date the plan is history: the district's current figures no longer count it.
-        today = report_selectors.district_overview(user=viewer, on=D(2026, 6, 1))
+        today = report_district.district_overview(user=viewer, on=D(2026, 6, 1))
     assert before == after
     assert unit_before == unit_after
     assert district_before == district_after

@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.selectors import changes_for
+from core import clock
 from progress import services
 from progress.selectors import milestone_metric
+from progress.timerules import milestone_met
 from tasks.models import Milestone
 
 from ..conftest import pdf
@@ -24,7 +26,7 @@ def test_milestone_confirmation_by_the_coordinator(world):
     assert set(excinfo.value.message_dict) == {"met_on", "evidence"}
     m = services.milestone_confirm(actor=world.coordinator, milestone=m, met_on=dt.date(2026, 11, 1),
                                    evidence="区卫生健康委发文成立专家组。", files=[pdf()])
-    assert m.is_met and m.confirmed_by == world.coordinator and m.evidence_files.count() == 1
+    assert milestone_met(m, clock.today()) and m.confirmed_by == world.coordinator and m.evidence_files.count() == 1
     assert changes_for(m)[0].comment.startswith("确认节点目标已达成")
 
 
