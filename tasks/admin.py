@@ -4,8 +4,25 @@ from django.utils.html import format_html
 
 from audit.admin_mixins import AuditedModelAdmin
 
+from . import rules
 from .models import Assignment, Measure, Milestone, Plan, Responsibility, Section, Task
 from .services import assignments_sync
+
+
+class EndedPlanReadOnly:
+    """An ended plan is history: its content opens read-only in the admin too."""
+
+    def _plan_of(self, obj):
+        return obj if isinstance(obj, Plan) else obj.plan
+
+    def _editable(self, obj) -> bool:
+        return obj is None or rules.plan_is_editable(self._plan_of(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(obj)
 
 
 class ResponsibilityInline(admin.TabularInline):
@@ -26,7 +43,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AuditedModelAdmin):
+class PlanAdmin(EndedPlanReadOnly, AuditedModelAdmin):
     """A plan typed here starts as a draft; publishing and ending go through the
     confirmation pages (tasks.services.plan_publish / plan_end), never a field."""
 
@@ -43,14 +60,14 @@ class PlanAdmin(AuditedModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(AuditedModelAdmin):
+class SectionAdmin(EndedPlanReadOnly, AuditedModelAdmin):
     list_display = ["__str__", "plan"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
     search_fields = ["title"]
 
 
-class WorkItemAdmin(AuditedModelAdmin):
+class WorkItemAdmin(EndedPlanReadOnly, AuditedModelAdmin):
     list_display = ["label", "title", "lead_unit", "plan", "units_open_ended"]
     list_display_links = ["label", "title"]
     list_filter = ["plan", "section", "lead_unit"]
@@ -90,7 +107,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(AuditedModelAdmin):
+class MilestoneAdmin(EndedPlanReadOnly, AuditedModelAdmin):
     list_display = ["title", "task", "due_date", "target_value", "value_unit"]
     list_filter = ["plan", "due_date"]
     list_select_related = ["task", "plan"]

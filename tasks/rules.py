@@ -22,3 +22,9 @@ def plan_is_writable(plan) -> bool:
     """Reports, notices, completions and milestones of the plan may change:
     it is in force (a draft has none yet; an ended plan is history, read-only)."""
     return plan.is_open
+
+
+def plan_is_editable(plan) -> bool:
+    """The plan's own content (sections, items, units, milestones) may change:
+    anything but an ended plan, which is kept as it stood on its end date."""
+    return not plan.is_ended
