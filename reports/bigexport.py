@@ -10,8 +10,8 @@ temporary file as the next one starts, with strings inline (no shared-strings
 table). Only the header row is styled; freeze panes, widths and the print
 titles are set before the first row, as constant_memory requires. Every row
 goes through core.spreadsheets.xlsxwriter_row: text is a string cell, never a
-formula. (XlsxWriter, not openpyxl's write-only mode: about twice as fast
-through public API only; README, Performance.)
+formula. (XlsxWriter rather than openpyxl's write-only mode: about 1.4× as
+fast, through public API only; README, Performance.)
 """
 from __future__ import annotations
 
