@@ -9,7 +9,7 @@ injection: ``=HYPERLINK("http://evil.example/","详见附件")``).
 - **.xlsx**: every ``str`` is an explicit string cell (``data_type = "s"``,
   written as an inline string). The reader sees exactly the text that was
   typed; nothing is added. (openpyxl by itself turns a string starting with
-  ``=`` into a formula.)
+  ``=`` into a formula; so does XlsxWriter's ``write()``.)
 - **.csv** has no types: a value that starts with one of the characters above
   gets the conventional leading apostrophe (``'=1+1``), which Excel and WPS
   show as text and never evaluate (the apostrophe is visible: CSV cannot do
@@ -18,16 +18,23 @@ injection: ``=HYPERLINK("http://evil.example/","详见附件")``).
   apostrophe (it is what the file says); the .xlsx round-trips unchanged.
 
 Every writer goes through here: the official report (reports/excel.py), the
-big export (reports/bigexport.py, whose fast row writer calls `safe_text`),
-the roster export (`table_xlsx` / `table_csv` over django-import-export's
-dataset) and `manage.py export_plan` (`harden_workbook`).
+big export (reports/bigexport.py: XlsxWriter in constant_memory mode, through
+`xlsxwriter_workbook` and `xlsxwriter_row`), the roster export (`table_xlsx` /
+`table_csv` over django-import-export's dataset) and `manage.py export_plan`
+(`harden_workbook`).
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
 
+import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
@@ -92,6 +99,70 @@ def harden_workbook(workbook: Workbook) -> Workbook:
                 if isinstance(cell.value, str):
                     put(cell, cell.value)
     return workbook
+
+
+# ---------------------------------------------------------------- XlsxWriter (big exports)
+
+# Forced on every XlsxWriter workbook. Its defaults would let `write()` turn "=…" into a
+# formula (strings_to_formulas) and "http://…" into a link (strings_to_urls, capped at
+# 65,530 per sheet); strings_to_numbers would make "007" the number 7. `xlsxwriter_row`
+# never calls write() anyway: these guard any other caller of the same workbook.
+XLSXWRITER_SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+XLSX_MAX_ROWS = 1_048_576
+DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"  # openpyxl's, as the exports always had
+
+
+@contextmanager
+def xlsxwriter_workbook(out, *, constant_memory: bool = True, **options) -> Iterator[xlsxwriter.Workbook]:
+    """An XlsxWriter workbook writing to `out` (a path or a binary file), saved
+    when the block ends. constant_memory: each row goes to a temporary file as
+    soon as the next one starts (rows must come in order; strings inline).
+    The temporary files live in a directory of our own, so a failed export
+    leaves nothing behind (the workbook is then not saved)."""
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as tmpdir:
+        workbook = xlsxwriter.Workbook(
+            os.fspath(out) if isinstance(out, os.PathLike) else out,
+            {**options, "constant_memory": constant_memory, "tmpdir": tmpdir, **XLSXWRITER_SAFE_OPTIONS},
+        )
+        yield workbook
+        workbook.close()
+
+
+def xlsxwriter_formats(workbook: xlsxwriter.Workbook) -> dict:
+    """The number formats `xlsxwriter_row` needs, registered once per workbook."""
+    return {"datetime": workbook.add_format({"num_format": DATETIME_FORMAT}),
+            "date": workbook.add_format({"num_format": DATE_FORMAT})}
+
+
+def xlsxwriter_row(worksheet, row_index: int, values: Iterable, formats: dict, cell_format=None) -> None:
+    """One row (0-based `row_index`) through THE rule: a str with write_string
+    (never write(): text stays text), bool/int/float/Decimal as numbers,
+    datetime/date with the date formats, None or "" as no cell, anything else as
+    its str(). `cell_format` styles the non-date cells (a header row).
+    Excel's limits hold: a row past 1,048,576 is an error, not a silent loss;
+    text longer than 32,767 characters is cut there (XlsxWriter; Excel holds no more).
+    Control characters XML can carry (a carriage return) go in OOXML's _xHHHH_ escape,
+    which Excel and WPS decode (openpyxl's reader shows it as it is)."""
+    if row_index >= XLSX_MAX_ROWS:
+        raise ValueError(f"超过 Excel 工作表行数上限（{XLSX_MAX_ROWS:,} 行）")
+    write_string, write_number = worksheet.write_string, worksheet.write_number
+    for col, value in enumerate(values):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            write_string(row_index, col, safe_text(value), cell_format)
+        elif isinstance(value, bool):
+            worksheet.write_boolean(row_index, col, value, cell_format)
+        elif isinstance(value, (int, float)):
+            write_number(row_index, col, value, cell_format)
+        elif isinstance(value, Decimal):
+            write_number(row_index, col, float(value), cell_format)
+        elif isinstance(value, dt.datetime):
+            worksheet.write_datetime(row_index, col, value, formats["datetime"])
+        elif isinstance(value, dt.date):
+            worksheet.write_datetime(row_index, col, value, formats["date"])
+        else:  # a lazy label, a UUID…: its text, as text
+            write_string(row_index, col, safe_text(str(value)), cell_format)
 
 
 # ---------------------------------------------------------------- plain tables

@@ -10,7 +10,7 @@ registry). Filters: as-of date, period, unit (and plan, when there are many).
 
 The dashboards' download and `manage.py export_progress` both call
 `build_progress_workbook`; it is 15 rows, so openpyxl's normal mode (with
-merged cells) is the right tool. Big exports use write-only mode (bigexport.py).
+merged cells) is the right tool. Big exports stream through XlsxWriter (bigexport.py).
 Every value goes in through core.spreadsheets (`append_safe`, `set_safe`): text is
 a string cell, never a formula, whatever a unit typed into its report.
 """

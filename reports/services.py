@@ -95,7 +95,7 @@ def _claim(job_id: int) -> ExportJob | None:
 
 
 def export_job_run(*, job_id: int) -> ExportJob | None:
-    """Write the job's workbook (write-only, streamed), store it, tell the owner.
+    """Write the job's workbook (streamed, constant memory), store it, tell the owner.
     Idempotent: a finished job is left alone; an interrupted one starts over.
     Every update is bound to this run's attempt number, so a run the sweep gave
     up on (silent, then resumed elsewhere) can no longer overwrite the job."""
