@@ -2,6 +2,7 @@
 on 6379 (other tests and other people use it). A free loopback port each."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,13 @@ def port_open(host: str, port: int, timeout: float = 0.2) -> bool:
         return False
 
 
+def _real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime: under the calendar pass (FAKETIME=… make test)
+    the portal's clock is faked, not the servers' — and redis-server's allocator
+    recurses into libfaketime's clock_gettime and never starts."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 class OwnRedis:
     """`redis-server --port <free> --save '' --appendonly no`, started and stopped at will."""
 
@@ -41,7 +49,7 @@ class OwnRedis:
         self.process = subprocess.Popen(
             [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_real_clock_env(),
         )
         deadline = time.monotonic() + 10
         while not port_open("127.0.0.1", self.port):

@@ -189,7 +189,7 @@ def test_milestone_reminders_14_7_1_days_before_and_overdue(world):
 
 def test_met_milestones_are_not_reminded(world):
     MilestoneFactory(task=world.task, due_date=D(2026, 12, 15), met_on=D(2026, 11, 20),
-                     confirmed_at=timezone.now(), confirmed_by=world.people.coordinator)
+                     confirmed_at=timezone.make_aware(dt.datetime(2026, 11, 21, 10)), confirmed_by=world.people.coordinator)
     assert milestone_rows(rules.collect(D(2026, 12, 14))) == set()
 
 

@@ -26,7 +26,7 @@ from core import clock
 from reports.cache import ResilientRedisCache, outage_reset
 from reports.models import ExportJob
 from reports.services import export_job_dispatch, export_job_run, export_jobs_sweep
-from tests.conftest import require
+from tests.conftest import on_day, require
 from tests.servers import OwnRedis, free_port
 from yuzhong_care.celery import app
 
@@ -121,10 +121,11 @@ def test_with_redis_stopped_every_page_answers_for_a_viewer_and_a_coordinator(us
                                                                                redis_cache, caplog):
     """The access walk's GET list, as the two roles that read every dashboard."""
     from tests.security.test_access_walk import GET, USER_OF_ROLE, _url
-    from tests.security.world import build_world
+    from tests.security.world import WORLD_DAY, build_world
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    w = build_world(users)
+    with on_day(WORLD_DAY):  # the world is dated (late November 2026)
+        w = build_world(users)
     clients = {}
     for role in ("coord", "view"):
         clients[role] = Client(raise_request_exception=False)
