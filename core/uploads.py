@@ -118,6 +118,18 @@ def _read_head(upload, n: int = 8) -> bytes:
     return head or b""
 
 
+def _zip_members(upload) -> list[zipfile.ZipInfo] | None:
+    """The members a zip declares (None when it is no readable zip); the file is rewound after."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            return archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+
+
 def detect_kind(upload) -> FileKind | None:
     """What the content is, from its first bytes (and, for zips, its members)."""
     head = _read_head(upload)
@@ -128,14 +140,8 @@ def detect_kind(upload) -> FileKind | None:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"PK\x03\x04"):
-        try:
-            upload.seek(0)
-            with zipfile.ZipFile(upload) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
+        members = _zip_members(upload)
+        names = [m.filename for m in members or ()]
         if "[Content_Types].xml" in names:
             if any(n.startswith("word/") for n in names):
                 return DOCX
@@ -195,14 +201,9 @@ def _zip_bomb(upload) -> bool:
     with the limits the spreadsheet imports use (core.xlsx)."""
     from .xlsx import MAX_RATIO, MAX_UNPACKED_BYTES
 
-    try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    members = _zip_members(upload)
+    if members is None:
         return True
-    finally:
-        upload.seek(0)
     unpacked = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     # Deflate never grows data by more than a fraction of a percent.

@@ -269,17 +269,22 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
         sheet.cell(row=row, column=11).number_format = "yyyy-mm-dd"
     if not tasks:
         append_safe(sheet, ["（无符合条件的任务）"])
-    note_row = sheet.max_row + 2
-    set_safe(sheet, row=note_row, column=1, value=(
+    _note(sheet, len(COLUMNS), 30, (
         "说明：状态为截至统计日的红黄绿灯（红灯：节点目标逾期未完成、已过截止日的报送周期无审核通过的报告或督办单逾期未答复；"
         f"黄灯：节点目标{milestone_due_soon_days()}日内到期、本期报告{report_due_soon_days()}日内截止尚未提交"
         "或最近一次报告被退回；绿灯：正常；已完成：单位完成并经确认）。"
         "最新进展等内容仅取审核通过的报告；完成进度取牵头单位的报告，无牵头单位报告时取各单位平均。"
-    )).font = Font(name=FONT_NAME, size=9)
-    sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(COLUMNS))
-    sheet.cell(row=note_row, column=1).alignment = WRAP_TOP
-    sheet.row_dimensions[note_row].height = 30
+    ))
     _print_setup(sheet, header_row, len(COLUMNS))
+
+
+def _note(sheet, ncols: int, height: int, text: str) -> None:
+    """The explanatory note under a sheet's table: one merged, wrapped row."""
+    row = sheet.max_row + 2
+    set_safe(sheet, row=row, column=1, value=text).font = Font(name=FONT_NAME, size=9)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    sheet.cell(row=row, column=1).alignment = WRAP_TOP
+    sheet.row_dimensions[row].height = height
 
 
 # ---------------------------------------------------------------- sheet 2: units
@@ -305,14 +310,10 @@ def _unit_sheet(sheet, *, filters: ReportFilters, units: list) -> None:
         row = _body_row(sheet, values, UNIT_WIDTHS, centred=set(range(1, 15)) - {2})
         _light_cell(sheet.cell(row=row, column=9), unit.light.code, unit.light.reasons_text)
         sheet.cell(row=row, column=13).number_format = "0.0%"
-    note_row = sheet.max_row + 2
-    set_safe(sheet, row=note_row, column=1, value=(
+    _note(sheet, len(UNIT_COLUMNS), 28, (
         f"说明：含本方案全部督办事项（主要任务及保障措施）。按时报送率＝统计日前{on_time_months()}个月内"
         "到期的各期报告中，在截止日当日或之前提交且已审核通过的比例。"
-    )).font = Font(name=FONT_NAME, size=9)
-    sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(UNIT_COLUMNS))
-    sheet.cell(row=note_row, column=1).alignment = WRAP_TOP
-    sheet.row_dimensions[note_row].height = 28
+    ))
     _print_setup(sheet, header_row, len(UNIT_COLUMNS))
 
 

@@ -37,10 +37,12 @@ def _trend_chart(trend: list[dict]):
 def district_body(user, on, plan_id) -> str:
     """The overview's body, from the cache unless the data changed since it was
     rendered (reports/cache.py); reports.warm renders it ahead of the readers."""
-    return fragment(
-        user, "district", (on, plan_id),
-        lambda: render_to_string("reports/_district_body.html", district_context(user, on, plan_id)),
-    )
+    return _body(user, "district", (on, plan_id), lambda: district_context(user, on, plan_id))
+
+
+def _body(user, kind: str, key: tuple, context) -> str:
+    """A dashboard's body (reports/_<kind>_body.html), from the cache unless the data changed."""
+    return fragment(user, kind, key, lambda: render_to_string(f"reports/_{kind}_body.html", context()))
 
 
 def district_context(user, on, plan_id) -> dict:
@@ -69,10 +71,7 @@ def district_context(user, on, plan_id) -> dict:
 
 
 def department_body(user, department, on) -> str:
-    return fragment(
-        user, "department", (on, department.pk),
-        lambda: render_to_string("reports/_department_body.html", department_context(user, department, on)),
-    )
+    return _body(user, "department", (on, department.pk), lambda: department_context(user, department, on))
 
 
 def department_context(user, department, on) -> dict:
@@ -85,10 +84,7 @@ def department_context(user, department, on) -> dict:
 
 
 def task_body(user, task, on) -> str:
-    return fragment(
-        user, "task", (on, task.pk),
-        lambda: render_to_string("reports/_task_body.html", task_context(user, task, on)),
-    )
+    return _body(user, "task", (on, task.pk), lambda: task_context(user, task, on))
 
 
 def task_context(user, task, on) -> dict:
