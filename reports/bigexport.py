@@ -24,10 +24,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connections
 from django.db.models import DateTimeField, F, Func, QuerySet, Value
+from lxml.etree import Element, SubElement
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.spreadsheets import safe_cell, safe_row, safe_text
@@ -156,11 +160,6 @@ def install_fast_rows(sheet) -> bool:
     Values: str (inline string, never a formula: core.spreadsheets.safe_text; edge spaces kept),
     bool, int/float/Decimal, datetime/date (the workbook's date style), None
     or "" (no cell). Anything else is written as its str()."""
-    from lxml.etree import Element, SubElement
-    from openpyxl.cell.cell import Cell
-    from openpyxl.compat import safe_string
-    from openpyxl.utils.datetime import to_excel
-
     if not (hasattr(sheet, "_write_rows") and hasattr(sheet, "_get_writer")):
         return False
     # Probe cells register openpyxl's own date and date-time number formats.
