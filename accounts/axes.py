@@ -21,8 +21,13 @@ import ipaddress
 import logging
 from typing import Any
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.db import transaction
+
+from audit.models import ObjectChange
+from audit.services import change_record
 
 MAX_USERNAME = 150
 logger = logging.getLogger(__name__)
@@ -80,11 +85,6 @@ def _lock_facts(attempt) -> dict[str, Any]:
 def lockout_record(*, username: str, ip_address: str | None) -> None:
     """axes' user_locked_out signal: the lock, in history, once (when the limit is
     reached; later failures during the lock extend it without a new row)."""
-    from axes.models import AccessAttempt
-
-    from audit.models import ObjectChange
-    from audit.services import change_record
-
     attempt = AccessAttempt.objects.filter(username=username, ip_address=ip_address).order_by("-pk").first()
     if attempt is None or attempt.failures_since_start != settings.AXES_FAILURE_LIMIT:
         return
@@ -98,12 +98,6 @@ def lockout_record(*, username: str, ip_address: str | None) -> None:
 def lockout_lift(*, actor, attempt_id: int) -> bool:
     """A coordinator lifts one lock (username + address) through axes' own reset;
     False if it is gone already (expired or lifted)."""
-    from axes.models import AccessAttempt
-    from axes.utils import reset
-
-    from audit.models import ObjectChange
-    from audit.services import change_record
-
     attempt = AccessAttempt.objects.select_for_update().filter(pk=attempt_id).first()
     if attempt is None:
         return False

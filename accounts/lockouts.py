@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -27,8 +28,6 @@ class LockoutListView(RoleRequiredMixin, TemplateView):
     template_name = "accounts/lockouts.html"
 
     def get_context_data(self, **kwargs):
-        from axes.models import AccessAttempt
-
         context = super().get_context_data(**kwargs)
         since = clock.now() - cooloff()
         rows = []

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -33,8 +34,6 @@ class TwoFactorMiddleware:
 
     def exempt_paths(self) -> tuple[str, ...]:
         if self._exempt is None:
-            from django.conf import settings
-
             self._exempt = tuple(reverse(name) for name in _EXEMPT_NAMES) + (settings.STATIC_URL,)
         return self._exempt
 

@@ -2,6 +2,8 @@
 that enrol and verify a device. The middleware and views only call these."""
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.db import transaction
@@ -78,7 +80,5 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 def base32_secret(device: TOTPDevice) -> str:
-    import base64
-
     secret = base64.b32encode(device.bin_key).decode()
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))

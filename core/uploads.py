@@ -36,6 +36,8 @@ from django.http.multipartparser import MultiPartParser
 
 from core import clock
 
+from .xlsx import MAX_RATIO, MAX_UNPACKED_BYTES
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -199,8 +201,6 @@ def _zip_bomb(upload) -> bool:
     sizes its compressed data contradicts (a bomb hiding its size). The portal
     never unpacks evidence, but reviewers open it in Excel or Word: refuse it
     with the limits the spreadsheet imports use (core.xlsx)."""
-    from .xlsx import MAX_RATIO, MAX_UNPACKED_BYTES
-
     members = _zip_members(upload)
     if members is None:
         return True

@@ -8,8 +8,8 @@ def _calendar_seeded(sender, using="default", **kwargs) -> None:
     seeds it from the holiday library, and a database emptied after migrating (a
     test's flush) gets the seed back. Only when the table holds no year at all,
     so a coordinator's edits are never undone by a later migrate."""
-    from .models import HolidayYear
-    from .services import holiday_calendar_seed_from_library
+    from .models import HolidayYear  # inside: apps.py loads before models can be imported
+    from .services import holiday_calendar_seed_from_library  # inside: imports models (apps.py loads first)
 
     if HolidayYear._meta.db_table not in connections[using].introspection.table_names():
         return  # migrated to a point before the calendar existed

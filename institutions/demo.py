@@ -25,7 +25,7 @@ from accounts.roles import RUNS_INSTITUTION
 from agencies.models import Department
 from core import clock
 
-from . import services
+from . import rules, services
 from .models import Institution
 from .validators import make_credit_code
 from .workdays import is_workday
@@ -146,8 +146,6 @@ def _working_days_before(day: dt.date, n: int) -> dt.date:
 
 
 def _materials(filing, actor, *, skip: tuple[str, ...] = ()):
-    from . import rules
-
     for kind in rules.required_documents(kind=filing.kind, serves_meals=filing.serves_meals) or ["other"]:
         if kind in skip:
             continue

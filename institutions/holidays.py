@@ -25,6 +25,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+try:
+    from chinese_calendar import constants
+except ImportError:  # optional: without the library the seeding migration seeds nothing
+    constants = None
+
 OFF, WORK = "off", "work"  # HolidayDay.Kind values (no model import: the migrations use this module)
 
 KIND_WORDS = {"放假": OFF, "休": OFF, "休息": OFF, "上班": WORK, "调休上班": WORK, "班": WORK}
@@ -165,9 +170,7 @@ def arrangement_text(days: Iterable[tuple[dt.date, str, str]]) -> str:
 def library_arrangement() -> tuple[list[int], list[tuple[dt.date, str, str]]]:
     """What `chinese-calendar` knows: its years and its (date, kind, Chinese
     name) rows. Used by the seeding migration only; ([], []) without the library."""
-    try:
-        from chinese_calendar import constants
-    except ImportError:
+    if constants is None:
         return [], []
     chinese = {}
     for holiday in constants.Holiday:

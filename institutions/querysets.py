@@ -74,7 +74,7 @@ class FilingChildQuerySet(ScopedQuerySet):
     """Classes and correction reasons: visible with their filing."""
 
     def visible_to(self, user):
-        from .models import Filing
+        from .models import Filing  # inside: institutions.models imports this module (cycle at app loading)
 
         return self.filter(filing__in=Filing.objects.visible_to(user).values("pk"))
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import IO
 
 import tablib
+from lxml import etree
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from core.xlsx import SpreadsheetError, cell_text, open_xlsx
 
@@ -126,9 +128,6 @@ def _fast_sheet_rows(workbook, sheet) -> list[tuple]:
     0.3 ms a cell), so the sheet XML itself is walked here. Same semantics as
     `iter_rows(values_only=True)`: missing rows are empty, dates are datetimes.
     """
-    from lxml import etree
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-
     strings = sheet._shared_strings
     date_styles = workbook._date_formats
     epoch = workbook.epoch

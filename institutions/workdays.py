@@ -17,6 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import CharField, DateField, Value
+from django.db.models.functions import Cast
+
+from .models import HolidayDay, HolidayYear
+
 ONE_DAY = dt.timedelta(days=1)
 
 UNVERIFIED_TEXT = "该年度节假日安排尚未导入，期限待复核"
@@ -26,11 +31,6 @@ def _read(start: dt.date, end: dt.date) -> tuple[dict[dt.date, bool], set[int]]:
     """The exceptional days of [start, end] and the loaded years, in ONE query
     (a UNION ALL: the year rows come back with a NULL date and the year as text),
     so a page's calendar costs what it cost before years were tracked."""
-    from django.db.models import CharField, DateField, Value
-    from django.db.models.functions import Cast
-
-    from .models import HolidayDay, HolidayYear
-
     days = HolidayDay.objects.in_range(start, end).order_by().values_list("date", "kind")
     years = HolidayYear.objects.order_by().values_list(
         Value(None, output_field=DateField()), Cast("year", output_field=CharField())

@@ -2,6 +2,8 @@
 page actually shows it (pages without the header pay nothing)."""
 from __future__ import annotations
 
+from .selectors import unread_count
+
 
 class LazyCount:
     """An int computed on first use (bool, str, int, comparisons), then kept."""
@@ -44,8 +46,6 @@ def unread(request):
         return {}
 
     def count() -> int:
-        from .selectors import unread_count
-
         return unread_count(user)
 
     return {"unread_notifications": LazyCount(count)}

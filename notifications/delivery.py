@@ -38,6 +38,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.models import User
 from core import clock
 
 from . import rules as R
@@ -222,7 +223,7 @@ def email_dispatch(digest_id: int, *, now: bool = False) -> None:
         if now:
             digest_email_send(digest_id=digest_id)
         else:
-            from .jobs import send_digest_email
+            from .jobs import send_digest_email  # inside: notifications.jobs imports this module (cycle)
 
             send_digest_email.apply_async(args=[digest_id], retry=False)
     except Exception:  # noqa: BLE001 - a request or a run must not fail for this
@@ -262,8 +263,6 @@ def digest_email_send(*, digest_id: int) -> str:
     "skipped". The row is locked while sending, so a job delivered twice
     (acks_late after a crash) sends once; an exception leaves it "failed"
     for the job's retry and, failing that, the next run."""
-    from accounts.models import User
-
     Digest.objects.filter(pk=digest_id, email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED]).update(
         email_attempts=F("email_attempts") + 1
     )

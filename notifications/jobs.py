@@ -15,6 +15,8 @@ from celery import current_app, shared_task
 from django.conf import settings
 
 from core import clock
+from progress.services import periods_ensure
+from tasks.models import Plan
 
 from . import delivery
 from .models import Digest, ReminderRun
@@ -87,9 +89,6 @@ def filing_review_deadlines(day: str | None = None) -> dict:
 def open_reporting_periods(day: str | None = None) -> int:
     """Beat, nightly: every plan's reporting periods exist through the next
     one (progress.services.periods_ensure, idempotent). Returns how many were created."""
-    from progress.services import periods_ensure
-    from tasks.models import Plan
-
     through = _day(day)
     created = 0
     for plan in Plan.objects.in_force(on=through).order_by("pk"):  # drafts and ended plans open none

@@ -36,10 +36,19 @@ from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.models import User
 from accounts.roles import Role
+from core.clock import date_of
+from institutions.models import Filing
+from institutions.workdays import UNVERIFIED_TEXT, WorkdayCalendar
+from progress import periods
+from progress.models import AssignmentCompletion, ProgressReport, SupervisionNotice
 from tasks.labels import item_label
+from tasks.models import Assignment, Milestone, Plan
+from tasks.querysets import live_at
 
 from .links import Links
+from .models import ReminderSettings
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -109,8 +118,6 @@ class Rules:
 
     @classmethod
     def current(cls) -> Rules:
-        from .models import ReminderSettings
-
         s = ReminderSettings.current()
         return cls(
             enabled=s.enabled, report_days=s.report_days, report_overdue_daily=s.report_overdue_daily,
@@ -172,8 +179,6 @@ class Directory:
     """The people reminders go to, read in one query."""
 
     def __init__(self):
-        from accounts.models import User
-
         self.officers: dict[int, list[int]] = defaultdict(list)
         self.leaders: dict[int, list[int]] = defaultdict(list)
         self.coordinators: list[int] = []
@@ -205,10 +210,6 @@ class Directory:
 def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
     """Reports of the current period due soon, and of the last period overdue,
     of the plans in force at D (drafts and ended plans remind nobody). Three queries."""
-    from progress import periods
-    from progress.models import AssignmentCompletion, ProgressReport
-    from tasks.models import Assignment, Plan
-
     stages_by_plan: dict[int, list[tuple]] = {}
     live = Plan.objects.in_force(on=on).filter(Q(in_force_from__isnull=False) | Q(issued_on__isnull=False))
     for plan in live.values(
@@ -268,8 +269,6 @@ def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) 
 def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
     """Milestones not met of the plans in force at D: due soon, just overdue,
     escalated. One or two queries."""
-    from tasks.models import Assignment, Milestone
-
     ahead = max(rules.milestone_days, default=0)
     behind = max(1 if rules.milestone_overdue else 0, rules.escalate_leader_days, rules.escalate_coordinator_days)
     rows = list(
@@ -321,9 +320,6 @@ def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Link
 
 def collect_notices(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
     """督办单 past their reply deadline, unanswered, of the plans in force at D. One query."""
-    from progress.models import SupervisionNotice
-    from tasks.querysets import live_at
-
     rows = SupervisionNotice.objects.filter(
         live_at(on, prefix="assignment__task__plan__"), state=SupervisionNotice.State.OPEN, reply_due__lt=on
     ).values_list(
@@ -350,10 +346,6 @@ def collect_filings(
 ) -> Iterator[Reminder]:
     """Filings waiting for review whose receipt deadline is within `working_days`
     working days (or past), on working days only. Two queries."""
-    from core.clock import date_of
-    from institutions.models import Filing
-    from institutions.workdays import UNVERIFIED_TEXT, WorkdayCalendar
-
     if not people.coordinators:
         return
     # n working days never span more than about 3n + 3 weeks of calendar days (Spring Festival).

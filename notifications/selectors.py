@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from .delivery import digest_items as items
 from .models import Digest, Notification
 
 
@@ -28,6 +29,4 @@ def digest_of(notification: Notification) -> Digest | None:
 
 def digest_items(digest: Digest) -> list:
     """The reminders a digest delivered (plain tuples: rules.digest_lines words them)."""
-    from .delivery import digest_items as items
-
     return items(digest)

@@ -34,8 +34,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from core import clock
 from core.clock import day_end
 from tasks.labels import item_label, unit_label
+from tasks.models import Assignment, Milestone, Plan
 
 from . import periods, timerules
+from .models import AssignmentCompletion, ProgressReport, ReportTransition, SupervisionNotice
 from .querysets import notice_overdue_q
 
 RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
@@ -110,8 +112,6 @@ class Row:
 
 
 def _plans_for(assignments: QuerySet) -> dict[int, object]:
-    from tasks.models import Plan
-
     return {p.pk: p for p in Plan.objects.filter(pk__in=assignments.values("task__plan_id"))}
 
 
@@ -133,10 +133,6 @@ def evaluate(
     `milestones`: Milestone objects of these assignments' tasks). `extra`
     annotations and `fields` (more value names) ride along in each row's
     `values` for the caller; rows come in the queryset's order."""
-    from tasks.models import Milestone
-
-    from .models import AssignmentCompletion, ReportTransition, SupervisionNotice
-
     end = day_end(on)
     if plans is None:
         plans = _plans_for(assignments)
@@ -232,8 +228,6 @@ def _period_reports(assignments: QuerySet, windows: dict, this: dict, end: dt.da
 
     One query through the reports' period index: only the reports of the (at
     most three per plan) periods that matter are read, never the whole history."""
-    from .models import ProgressReport
-
     wanted = {(plan_id, w.current.start) for plan_id, w in windows.items()}
     wanted |= {(plan_id, w.last_passed.start) for plan_id, w in windows.items() if w.last_passed}
     wanted |= {(plan_id, spec.start) for plan_id, spec in this.items()}
@@ -265,8 +259,6 @@ def lights_for_assignments(
     assignments, *, on: dt.date | None = None, plans: dict | None = None, milestones: list | None = None,
 ) -> dict[int, Light]:
     """assignment id → Light, for a queryset (or ids) of assignments."""
-    from tasks.models import Assignment
-
     if not isinstance(assignments, QuerySet):
         assignments = Assignment.objects.filter(pk__in=list(assignments))
     return {row.pk: light for row, light in evaluate(assignments, _today(on), plans=plans, milestones=milestones)}
@@ -274,8 +266,6 @@ def lights_for_assignments(
 
 def lights_for_tasks(tasks, *, on: dt.date | None = None) -> dict[int, Light]:
     """work item id → Light (worst of its assignments), for a queryset or ids of work items."""
-    from tasks.models import Assignment
-
     task_ids = list(tasks.values_list("pk", flat=True)) if isinstance(tasks, QuerySet) else list(tasks)
     grouped: dict[int, list[Light]] = defaultdict(list)
     for row, light in evaluate(Assignment.objects.filter(task_id__in=task_ids), _today(on)):
@@ -285,8 +275,6 @@ def lights_for_tasks(tasks, *, on: dt.date | None = None) -> dict[int, Light]:
 
 def lights_for_departments(departments, *, on: dt.date | None = None) -> dict[int, Light]:
     """department id → Light (worst of its own assignments in plans live at D)."""
-    from tasks.models import Assignment
-
     dept_ids = list(departments.values_list("pk", flat=True)) if isinstance(departments, QuerySet) else list(departments)
     grouped: dict[int, list[Light]] = defaultdict(list)
     day = _today(on)
@@ -300,8 +288,6 @@ def light_for(*, assignment=None, task=None, department=None, on: dt.date | None
 
     A group of units (各街道办事处) is the worst of its members' assignments through it;
     a unit's light counts only the plans live at D (a draft or an ended plan adds nothing)."""
-    from tasks.models import Assignment
-
     if sum(x is not None for x in (assignment, task, department)) != 1:
         raise TypeError("light_for 需要且仅需要 assignment、task、department 之一。")
     day = _today(on)

@@ -8,6 +8,7 @@ from django.db import models
 from accounts.roles import READS_TASKS, has_role, sees_all, unit_id
 from core.clock import day_end
 from core.scoping import ScopedQuerySet
+from tasks.models import Milestone, WorkItem
 
 
 def _staff_department(user):
@@ -39,14 +40,14 @@ class ProgressReportQuerySet(ScopedQuerySet):
 
 class ReportFileQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        from .models import ProgressReport
+        from .models import ProgressReport  # inside: progress.models imports this module (cycle at app loading)
 
         return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
 
 
 class ReportTransitionQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        from .models import ProgressReport
+        from .models import ProgressReport  # inside: progress.models imports this module (cycle at app loading)
 
         return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
 
@@ -57,8 +58,6 @@ class LeadSummaryQuerySet(ScopedQuerySet):
             return self
         dept = _staff_department(user)
         if dept:
-            from tasks.models import WorkItem
-
             return self.filter(task__in=WorkItem.objects.visible_to(user).values("pk"))
         return self.none()
 
@@ -96,7 +95,7 @@ class SupervisionNoticeQuerySet(ScopedQuerySet):
 
 class NoticeFileQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        from .models import SupervisionNotice
+        from .models import SupervisionNotice  # inside: progress.models imports this module (cycle at app loading)
 
         return self.filter(notice__in=SupervisionNotice.objects.visible_to(user).values("pk"))
 
@@ -115,6 +114,4 @@ class CompletionQuerySet(ScopedQuerySet):
 
 class MilestoneFileQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        from tasks.models import Milestone
-
         return self.filter(milestone__in=Milestone.objects.visible_to(user).values("pk"))

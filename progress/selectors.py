@@ -22,6 +22,7 @@ from .models import (
     AssignmentCompletion,
     LeadSummary,
     ProgressReport,
+    ReportFile,
     ReportTransition,
     SupervisionNotice,
 )
@@ -307,8 +308,6 @@ def assignment_reports(*, user, assignment: Assignment):
 
 
 def _file_rows():
-    from .models import ReportFile
-
     return ReportFile.objects.only("pk", "report_id", "original_name", "size", "content_type", "uploaded_at")
 
 

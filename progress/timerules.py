@@ -63,7 +63,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def this_period(plan, on: dt.date):
     """The period containing D, or the plan's first before it starts."""
-    from . import periods
+    from . import periods  # inside: progress.periods imports this module (cycle)
 
     first = periods.first_period(plan)
     spec = periods.period_containing(plan, on)
@@ -72,7 +72,7 @@ def this_period(plan, on: dt.date):
 
 def due_window(plan, on: dt.date):
     """(last passed, current): the latest period due before D, the first due on or after D."""
-    from . import periods
+    from . import periods  # inside: progress.periods imports this module (cycle)
 
     return periods.due_window(plan, on)
 

@@ -39,6 +39,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +124,6 @@ def clear() -> None:
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-
     return (RedisConnectionError, RedisTimeoutError, OSError)
 
 

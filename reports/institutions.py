@@ -8,6 +8,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from institutions import indicators
+from institutions.models import Institution
+from institutions.querysets import demonstration_by, filed_by
+
 from .facts import rate
 
 
@@ -30,8 +34,6 @@ class InstitutionIndicators:
 def institution_indicators(*, on: dt.date) -> InstitutionIndicators:
     """The district's registry figures at D (institutions.indicators, the one
     place they are computed)."""
-    from institutions import indicators
-
     counts = indicators.figures(on)
     return InstitutionIndicators(
         registered=counts.registered, filed=counts.filed,
@@ -43,9 +45,6 @@ def institution_indicators(*, on: dt.date) -> InstitutionIndicators:
 
 def institutions_by_street(*, user, on: dt.date) -> list[dict]:
     """Per street at D: registered, filed, filed capacity, 普惠性 and 示范性 (one query)."""
-    from institutions.models import Institution
-    from institutions.querysets import demonstration_by, filed_by
-
     filed = filed_by(on)
     rows = (
         Institution.objects.for_user(user).registered_as_of(on)

@@ -23,6 +23,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
+from agencies.models import Department
+from institutions.models import Institution
+from institutions.validators import make_credit_code
+from progress import periods
+from progress.models import AssignmentCompletion, ProgressReport, ReportingPeriod, ReportTransition, SupervisionNotice
+from tasks.models import Assignment, Milestone, Plan, Responsibility, Section, WorkItem
+
 BATCH = 5000
 BENCH_PASSWORD = "Bench-portal-2026!"
 MARK = "【规模】"
@@ -91,20 +99,6 @@ def _log(stdout, text: str) -> None:
 @transaction.atomic
 def generate(scale: Scale, *, stdout=None) -> dict:
     """Build the dataset; returns counts. Run it on an empty (migrated) database."""
-    from accounts.models import User
-    from agencies.models import Department
-    from institutions.models import Institution
-    from institutions.validators import make_credit_code
-    from progress import periods
-    from progress.models import (
-        AssignmentCompletion,
-        ProgressReport,
-        ReportingPeriod,
-        ReportTransition,
-        SupervisionNotice,
-    )
-    from tasks.models import Assignment, Milestone, Plan, Responsibility, Section, WorkItem
-
     rng = random.Random(scale.seed)
     annex = _annex_tasks()
     section_titles = [

@@ -15,11 +15,15 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from accounts.roles import sees_all
+from agencies.models import Department
 from audit.models import ObjectChange
 from audit.services import change_record
 from core import clock
+from notifications.services import inbox_notify
+from tasks.models import Plan
 
 from . import bigexport
 from .models import ExportJob
@@ -29,9 +33,6 @@ logger = logging.getLogger(__name__)
 
 
 def _clean_params(*, actor, plan_id: int | None, department_id: int | None) -> dict:
-    from agencies.models import Department
-    from tasks.models import Plan
-
     params = {}
     if plan_id:
         if not Plan.objects.for_user(actor).filter(pk=plan_id).exists():
@@ -64,9 +65,7 @@ def export_job_dispatch(*, job_id: int) -> bool:
     """Hand the job to the broker. With the broker down the job stays queued and
     unsent (sent_at empty): the sweep (export_jobs_sweep, every minute) sends it
     when the broker is back. Never raises for a broker outage."""
-    from kombu.exceptions import OperationalError
-
-    from .jobs import export_report_history
+    from .jobs import export_report_history  # inside: reports.jobs imports this module (cycle)
 
     try:
         export_report_history.delay(job_id)
@@ -200,11 +199,7 @@ def export_jobs_sweep() -> dict[str, list[int]]:
 
 
 def _notify(job: ExportJob, *, ok: bool) -> None:
-    """The inbox notice (notifications.services.inbox_notify, imported lazily)."""
-    try:
-        from notifications.services import inbox_notify
-    except ImportError:  # the inbox app is optional for this job
-        return
+    """The inbox notice (notifications.services.inbox_notify)."""
     url = reverse("reports:export-detail", args=[job.pk])
     if ok:
         inbox_notify(user=job.owner, title="进展报告导出已完成", category="export", url=url,

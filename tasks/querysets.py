@@ -11,6 +11,8 @@ from accounts.roles import sees_all, unit_id
 from core.clock import day_end
 from core.scoping import ScopedQuerySet
 
+from .rules import can_manage_plans
+
 DRAFT, IN_FORCE, ENDED = "draft", "in_force", "ended"  # Plan.Status values
 
 
@@ -33,9 +35,7 @@ def published(*, prefix: str = "") -> models.Q:
 
 
 def _sees_drafts(user) -> bool:
-    from .rules import can_manage_plans  # previewing drafts is part of managing plans
-
-    return can_manage_plans(user)
+    return can_manage_plans(user)  # previewing drafts is part of managing plans
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -62,7 +62,7 @@ class WorkItemQuerySet(ScopedQuerySet):
             return qs
         if unit_id(user):
             # A unit sees what it leads or shares, directly or through a group.
-            from .models import Assignment
+            from .models import Assignment  # inside: tasks.models imports this module (cycle at app loading)
 
             mine = Assignment.objects.filter(department_id=user.department_id).values("task_id")
             return qs.filter(pk__in=mine)
@@ -73,7 +73,7 @@ class WorkItemQuerySet(ScopedQuerySet):
 
     def with_units(self):
         """Everything a task row shows, in a fixed number of queries."""
-        from .models import Responsibility
+        from .models import Responsibility  # inside: tasks.models imports this module (cycle at app loading)
 
         return self.select_related("plan", "section", "lead_unit").prefetch_related(
             models.Prefetch(
@@ -126,7 +126,7 @@ class MilestoneQuerySet(ScopedQuerySet):
         if sees_all(user):
             return qs
         if unit_id(user):
-            from .models import WorkItem
+            from .models import WorkItem  # inside: tasks.models imports this module (cycle at app loading)
 
             tasks = WorkItem.objects.visible_to(user).values("pk")
             return qs.filter(models.Q(task__in=tasks) | models.Q(task__isnull=True, plan__items__in=tasks)).distinct()

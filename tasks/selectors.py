@@ -1,7 +1,10 @@
 """Reads of the plan, always scoped to the user asking."""
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
 
-from .models import Assignment, Milestone, WorkItem
+from agencies.models import Department
+
+from .models import Assignment, Milestone, Plan, Responsibility, WorkItem
 
 
 def work_items_for_user(user):
@@ -10,8 +13,6 @@ def work_items_for_user(user):
 
 def work_item_detail(*, user, pk: int) -> WorkItem:
     """The item with its units, assignments and milestones; 404 outside scope."""
-    from django.shortcuts import get_object_or_404
-
     queryset = work_items_for_user(user).prefetch_related(
         Prefetch(
             "assignments",
@@ -29,10 +30,6 @@ def work_item_detail(*, user, pk: int) -> WorkItem:
 
 def plans_for_user(user):
     """Every plan the user may see, newest first, with its size (one query)."""
-    from django.db.models import Count
-
-    from .models import Plan
-
     return (
         Plan.objects.for_user(user)
         .annotate(item_count=Count("items", distinct=True), assignment_count=Count("items__assignments", distinct=True))
@@ -42,10 +39,6 @@ def plans_for_user(user):
 
 def plan_for_user(*, user, pk: int):
     """One plan (404 outside scope: a draft is the coordinators' own)."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import Plan
-
     return get_object_or_404(Plan.objects.for_user(user), pk=pk)
 
 
@@ -53,10 +46,6 @@ def plan_preview(*, plan) -> dict:
     """What a coordinator checks before publishing: sections, work items with
     their listed units (a group such as 各街道办事处 with its member units), the
     assignments those imply, and what looks incomplete. Five queries."""
-    from agencies.models import Department
-
-    from .models import Responsibility
-
     items = list(
         WorkItem.objects.filter(plan=plan).select_related("section", "lead_unit")
         .prefetch_related(

@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 
 from agencies.models import Department
+from agencies.selectors import group_member_ids
 from agencies.services import departments_ensure
 from audit.models import ObjectChange
 from audit.services import change_record, change_record_bulk, snapshot
 from core import clock
 
 from . import rules
-from .models import Assignment, Plan, WorkItem
+from .models import Assignment, Plan, Responsibility, WorkItem
+from .plan_table import read_plan_table
 
 _BATCH = 1000  # rows per INSERT in bulk writes (SQLite caps it lower by itself)
 
@@ -231,8 +233,6 @@ def task_update(
     units_open_ended: bool | None = None,
 ) -> WorkItem:
     """Edit a work item's text or units; assignments follow, history is kept."""
-    from .models import Responsibility
-
     before = snapshot(task)
     fields = []
     for name, value in (("title", title), ("content", content), ("units_open_ended", units_open_ended)):
@@ -271,11 +271,6 @@ def plan_import(
     The whole table is read and checked before anything is written; any
     problem raises PlanTableError listing every bad row, and nothing is saved.
     """
-    from agencies.selectors import group_member_ids
-
-    from .models import Plan, Responsibility
-    from .plan_table import read_plan_table
-
     table = read_plan_table(source)
     plan = Plan.objects.create(
         title=(title or table.caption or "导入的实施方案")[:200],

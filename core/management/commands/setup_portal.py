@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from accounts.demo import demo_accounts_ensure, demo_password
 from tasks.models import Plan
 
 PLAN_FIXTURE = "plan_2020"
@@ -23,8 +24,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("已载入实施方案（渝中府办〔2020〕28号）及15项任务。"))
         if not settings.DEMO_ACCOUNTS:
             return
-        from accounts.demo import demo_accounts_ensure, demo_password
-
         password = demo_password()
         users = demo_accounts_ensure(password=password)
         for dotted in settings.DEMO_DATA_BUILDERS:

@@ -6,7 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.scale import BENCH_PASSWORD, Scale, generate
+from reports.scale import BENCH_PASSWORD, MARK, Scale, generate
+from tasks.models import Plan
 
 
 class Command(BaseCommand):
@@ -21,9 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="库中已有规模数据时仍然追加")
 
     def handle(self, *args, **options):
-        from reports.scale import MARK
-        from tasks.models import Plan
-
         if Plan.objects.filter(title__startswith=MARK).exists() and not options["force"]:
             raise CommandError("数据库中已有规模数据；请换用空数据库（或加 --force 追加）。")
         overrides = {k: options[k] for k in ("plans", "institutions") if options.get(k)}
