@@ -330,12 +330,18 @@ def test_on_the_filesystem_queue_a_job_whose_worker_was_killed_is_resumed_by_the
             _reset_connections()
             with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
                 assert export_jobs_sweep()["resumed"] == [job.pk]
-                deadline = time.monotonic() + 60
+                deadline, next_sweep = time.monotonic() + 60, time.monotonic() + 5
                 while time.monotonic() < deadline:
                     job.refresh_from_db()
                     if job.is_finished:
                         break
+                    if time.monotonic() > next_sweep:
+                        # As beat does every minute: kombu's filesystem queue can hand the worker a
+                        # message file before its writer filled it (a decode error, message lost);
+                        # the sweep sends a job nobody picked up again.
+                        export_jobs_sweep()
+                        next_sweep = time.monotonic() + 5
                     time.sleep(0.2)
     finally:
         _set_task_join_will_block(False)
-    assert job.status == ExportJob.Status.DONE and job.attempts == 2 and job.done_rows == 2
+    assert job.status == ExportJob.Status.DONE and job.attempts >= 2 and job.done_rows == 2
