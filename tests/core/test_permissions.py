@@ -104,3 +104,15 @@ def test_history_is_shown_to_coordinators_only(users, client):
     assert "变更记录" in client.get(url).content.decode()
     client.force_login(users["officer"])
     assert "变更记录" not in client.get(url).content.decode()
+
+
+def test_one_menu_entry_is_the_current_page(client, users):
+    """/tasks/plans/ marks 实施方案 alone, not also 任务清单 (/tasks/), whose path it starts with."""
+    import re
+
+    client.force_login(users["coordinator"])
+    page = client.get("/tasks/plans/").content.decode()
+    current = re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', page)
+    assert current == ["/tasks/plans/"]
+    page = client.get("/tasks/").content.decode()
+    assert re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', page) == ["/tasks/"]
