@@ -24,7 +24,7 @@ from kombu import pools as kombu_pools
 from notifications import delivery, jobs
 from notifications.models import Digest, Notification, ReminderRun
 from progress.models import ReportingPeriod
-from tests.conftest import require
+from tests.conftest import on_day, require
 from tests.factories import ReportingPeriodFactory
 from yuzhong_care.celery import app
 
@@ -173,6 +173,7 @@ def test_filing_review_deadline_job_alerts_coordinators_once(world):
 # ---------------------------------------------------------------- Redis down
 
 
+@on_day(dt.date(2026, 12, 2))  # it reports for November 2026
 @pytest.mark.django_db
 def test_with_redis_stopped_reports_are_still_submitted_and_reviewed(
     world, client, caplog, django_capture_on_commit_callbacks
