@@ -47,6 +47,20 @@ def users(plan_2020):
     }
 
 
+@pytest.fixture
+def coordinator_admin(client, users):
+    """The test client signed in as the coordinator, with the admin site open to them (staff,
+    in the coordinators' group), as the services make a coordinator."""
+    from accounts.services import coordinator_group_ensure
+
+    coordinator = users["coordinator"]
+    coordinator.is_staff = True
+    coordinator.save(update_fields=["is_staff"])
+    coordinator.groups.add(coordinator_group_ensure())
+    client.force_login(coordinator)
+    return client
+
+
 def on_day(day, hour: int = 10):
     """Pin the portal's clock (core.clock) to `hour` o'clock of `day` in Asia/Shanghai for a `with`
     block; the clock keeps ticking from there, so timeouts still work."""

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -63,3 +64,37 @@ class OwnRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+
+# What settings give a Redis broker (yuzhong_care/settings/base.py): a publish gives up fast.
+REDIS_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3, "max_retries": 1,
+                 "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def reset_broker_connections():
+    """Close and forget the Celery app's cached broker connections, so the next publish uses the new URL."""
+    from kombu import pools as kombu_pools
+
+    from yuzhong_care.celery import app
+
+    kombu_pools.reset()
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@contextmanager
+def broker(url: str, *, eager: bool = False, **conf):
+    """The Celery app on another broker (a closed port, a private Redis, the filesystem) for a block."""
+    from yuzhong_care.celery import app
+
+    keys = ["broker_url", "task_always_eager", "broker_transport_options", *conf]
+    saved = {key: app.conf.get(key) for key in keys}
+    app.conf.update(broker_url=url, task_always_eager=eager, broker_transport_options=REDIS_OPTIONS, **conf)
+    reset_broker_connections()
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        reset_broker_connections()

@@ -11,18 +11,6 @@ from tasks.services import group_members_set, task_update
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_for(client, users):
-    from accounts.services import coordinator_group_ensure
-
-    coordinator = users["coordinator"]
-    coordinator.is_staff = True
-    coordinator.save(update_fields=["is_staff"])
-    coordinator.groups.add(coordinator_group_ensure())
-    client.force_login(coordinator)
-    return client
-
-
 def test_task_update_records_before_and_after(plan_2020, users):
     task = Task.objects.get(plan=plan_2020, number=4)
     task_update(task=task, actor=users["coordinator"], title="加强婴幼儿的健康管理和服务（修订）")
@@ -39,10 +27,10 @@ def test_task_update_of_units_moves_assignments(plan_2020, users):
     assert changes_for(task).first().changes["责任单位"] == [[], ["区教委"]]
 
 
-def test_admin_edit_of_a_task_is_recorded(plan_2020, admin_client_for):
+def test_admin_edit_of_a_task_is_recorded(plan_2020, coordinator_admin):
     task = Task.objects.get(plan=plan_2020, number=12)
     url = reverse("admin:tasks_task_change", args=[task.pk])
-    page = admin_client_for.get(url)
+    page = coordinator_admin.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
@@ -53,7 +41,7 @@ def test_admin_edit_of_a_task_is_recorded(plan_2020, admin_client_for):
         "assignments-TOTAL_FORMS": 1, "assignments-INITIAL_FORMS": 1,
         "assignments-0-id": task.assignments.get().pk, "assignments-0-task": task.pk,
     })
-    response = admin_client_for.post(url, data)
+    response = coordinator_admin.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     change = changes_for(task).first()
     assert change.comment == "管理后台"
@@ -73,16 +61,16 @@ def test_group_membership_change_reaches_assignments_and_is_recorded(plan_2020, 
     assert change.actor == users["coordinator"] and "组成员" in change.changes
 
 
-def test_user_changes_are_recorded_without_the_password(users, admin_client_for):
+def test_user_changes_are_recorded_without_the_password(users, coordinator_admin):
     officer = users["officer"]
     url = reverse("admin:accounts_user_change", args=[officer.pk])
-    form = admin_client_for.get(url).context["adminform"].form
+    form = coordinator_admin.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("groups", "user_permissions")}
     data.update({"full_name": "李新名", "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00", "role": "leader",
                  "department": officer.department_id})
     data.pop("date_joined", None)
     data.pop("last_login", None)
-    response = admin_client_for.post(url, data)
+    response = coordinator_admin.post(url, data)
     assert response.status_code == 302
     change = changes_for(officer).first()
     assert change.changes["角色"] == ["填报员", "审核人"]
@@ -99,8 +87,8 @@ def test_history_cannot_be_edited_in_admin_even_by_a_superuser(users, admin_clie
     assert ObjectChange.objects.filter(pk=change.pk).exists()
 
 
-def test_admin_change_page_shows_the_history(plan_2020, users, admin_client_for):
+def test_admin_change_page_shows_the_history(plan_2020, users, coordinator_admin):
     task = Task.objects.get(plan=plan_2020, number=4)
     task_update(task=task, actor=users["coordinator"], title="加强婴幼儿的健康管理和服务（二）")
-    page = admin_client_for.get(reverse("admin:tasks_task_change", args=[task.pk])).content.decode()
+    page = coordinator_admin.get(reverse("admin:tasks_task_change", args=[task.pk])).content.decode()
     assert "变更记录" in page and "加强婴幼儿的健康管理和服务（二）" in page

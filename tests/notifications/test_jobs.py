@@ -6,7 +6,6 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -19,13 +18,13 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from kombu import pools as kombu_pools
 
 from notifications import delivery, jobs
 from notifications.models import Digest, Notification, ReminderRun
 from progress.models import ReportingPeriod
 from tests.conftest import on_day, require
 from tests.factories import ReportingPeriodFactory
+from tests.servers import REDIS_OPTIONS, broker, reset_broker_connections
 from yuzhong_care.celery import app
 
 from .conftest import make_world, port_open
@@ -33,33 +32,6 @@ from .conftest import make_world, port_open
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLOSED_PORT_URL = "redis://127.0.0.1:6390/0"
-# What settings give a Redis broker (yuzhong_care/settings/base.py).
-REDIS_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3, "max_retries": 1,
-                 "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-
-
-def _reset_connections():
-    # Close and forget cached broker connections so the next publish uses the new URL.
-    kombu_pools.reset()
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
-@contextmanager
-def broker(url: str, *, eager: bool = False, **conf):
-    keys = ["broker_url", "task_always_eager", "broker_transport_options", *conf]
-    saved = {key: app.conf.get(key) for key in keys}
-    app.conf.update(broker_url=url, task_always_eager=eager, broker_transport_options=REDIS_OPTIONS, **conf)
-    _reset_connections()
-    try:
-        yield app
-    finally:
-        app.conf.update(saved)
-        _reset_connections()
-
-
 def test_redis_settings_fail_fast_and_state_the_visibility_timeout():
     code = ("import django, json; django.setup(); from django.conf import settings; "
             "print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS, sort_keys=True))")
@@ -284,7 +256,7 @@ def test_the_embedded_filesystem_broker_runs_the_daily_job_with_a_real_worker(tm
     try:
         with broker("filesystem://", eager=False, worker_hijack_root_logger=False):
             app.conf.broker_transport_options = {**folders, "polling_interval": 0.1}
-            _reset_connections()
+            reset_broker_connections()
             with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
                 jobs.daily_digest.delay("2026-11-28")
                 deadline = time.monotonic() + 60

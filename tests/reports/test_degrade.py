@@ -12,14 +12,12 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 from celery.result import _set_task_join_will_block
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
-from kombu import pools as kombu_pools
 
 from audit.models import ObjectChange
 from core import clock
@@ -27,35 +25,10 @@ from reports.cache import ResilientRedisCache, outage_reset
 from reports.models import ExportJob
 from reports.services import export_job_dispatch, export_job_run, export_jobs_sweep
 from tests.conftest import on_day, require
-from tests.servers import OwnRedis, free_port
+from tests.servers import OwnRedis, broker, free_port, reset_broker_connections
 from yuzhong_care.celery import app
 
 from .conftest import D, report
-
-# What settings give a Redis broker (yuzhong_care/settings/base.py): a publish gives up fast.
-REDIS_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3, "max_retries": 1,
-                 "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-
-
-def _reset_connections():
-    kombu_pools.reset()
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
-@contextmanager
-def broker(url: str, *, eager: bool = False, **conf):
-    keys = ["broker_url", "task_always_eager", "broker_transport_options", *conf]
-    saved = {key: app.conf.get(key) for key in keys}
-    app.conf.update(broker_url=url, task_always_eager=eager, broker_transport_options=REDIS_OPTIONS, **conf)
-    _reset_connections()
-    try:
-        yield app
-    finally:
-        app.conf.update(saved)
-        _reset_connections()
 
 
 @pytest.fixture
@@ -327,7 +300,7 @@ def test_on_the_filesystem_queue_a_job_whose_worker_was_killed_is_resumed_by_the
     try:
         with broker("filesystem://", worker_hijack_root_logger=False):
             app.conf.broker_transport_options = folders
-            _reset_connections()
+            reset_broker_connections()
             with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
                 assert export_jobs_sweep()["resumed"] == [job.pk]
                 deadline, next_sweep = time.monotonic() + 60, time.monotonic() + 5

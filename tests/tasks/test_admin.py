@@ -11,18 +11,6 @@ from tests.conftest import on_day
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator_admin(client, users):
-    from accounts.services import coordinator_group_ensure
-
-    coordinator = users["coordinator"]
-    coordinator.is_staff = True
-    coordinator.save(update_fields=["is_staff"])
-    coordinator.groups.add(coordinator_group_ensure())
-    client.force_login(coordinator)
-    return client
-
-
 def test_an_ended_plans_content_is_read_only_in_the_admin(plan_2020, users, coordinator_admin):
     task = Task.objects.get(plan=plan_2020, number=12)
     milestone = Milestone.objects.filter(plan=plan_2020).first()
