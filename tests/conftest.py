@@ -70,3 +70,19 @@ def on_day(day, hour: int = 10):
     import time_machine
 
     return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo("Asia/Shanghai")))
+
+
+def pinned_to(day):
+    """An autouse fixture for a test package whose data is dated: its tests run on `day`
+    (on_day), whatever the machine's date. Browser tests keep the real clock: Chromium
+    does, and a session cookie dated by a pinned server would look expired to it."""
+
+    @pytest.fixture(autouse=True)
+    def _on_the_data_day(request):
+        if request.node.get_closest_marker("browser"):
+            yield
+            return
+        with on_day(day):
+            yield
+
+    return _on_the_data_day

@@ -4,6 +4,9 @@ from collections import Counter
 
 import pytest
 
+from tests.conftest import pinned_to
+from tests.security.world import WORLD_DAY
+
 TRIED: Counter = Counter()
 # Refused cases that nonetheless changed rows (tests/hostile/helpers.refused_unchanged); must stay 0.
 PARTIAL: Counter = Counter()
@@ -67,11 +70,5 @@ def registry_world(users, settings, tmp_path):
     yield _world(users, settings, tmp_path, progress=False)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_to_the_worlds_day():
-    """The world (tests/security/world.py) is dated: late November 2026. Its tests run there."""
-    from tests.conftest import on_day
-    from tests.security.world import WORLD_DAY
-
-    with on_day(WORLD_DAY):
-        yield
+# The world (tests/security/world.py) is dated: late November 2026. Its tests run there.
+_pinned_to_the_worlds_day = pinned_to(WORLD_DAY)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from progress import services
+from tests.conftest import pinned_to
 from tests.factories import (
     PDF_BYTES,
     AssignmentFactory,
@@ -24,15 +25,7 @@ from tests.factories import (
 WORLD_DAY = dt.date(2026, 12, 2)
 
 
-@pytest.fixture(autouse=True)
-def _on_the_worlds_day(request):
-    if request.node.get_closest_marker("browser"):
-        yield  # Chromium keeps the real clock (cookie expiry): browser tests are not pinned
-        return
-    from tests.conftest import on_day
-
-    with on_day(WORLD_DAY):
-        yield
+_on_the_worlds_day = pinned_to(WORLD_DAY)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from tests.conftest import pinned_to
 from tests.factories import (
     AssignmentFactory,
     DepartmentFactory,
@@ -36,15 +37,7 @@ def fresh_dashboard_cache():
 WORLD_DAY = dt.date(2026, 12, 2)
 
 
-@pytest.fixture(autouse=True)
-def _on_the_worlds_day(request):
-    if request.node.get_closest_marker("browser"):
-        yield  # Chromium keeps the real clock (cookie expiry): browser tests are not pinned
-        return
-    from tests.conftest import on_day
-
-    with on_day(WORLD_DAY):
-        yield
+_on_the_worlds_day = pinned_to(WORLD_DAY)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -1,5 +1,7 @@
 """Prints the access walk's size and its unexpected-200 count at the end of the run."""
-import pytest
+
+from tests.conftest import pinned_to
+from tests.security.world import WORLD_DAY
 
 from . import STATS
 
@@ -12,11 +14,5 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-@pytest.fixture(autouse=True)
-def _pinned_to_the_worlds_day():
-    """The world (tests/security/world.py) is dated: late November 2026. Its tests run there."""
-    from tests.conftest import on_day
-    from tests.security.world import WORLD_DAY
-
-    with on_day(WORLD_DAY):
-        yield
+# The world (tests/security/world.py) is dated: late November 2026. Its tests run there.
+_pinned_to_the_worlds_day = pinned_to(WORLD_DAY)
