@@ -30,6 +30,7 @@ import datetime as dt
 import io
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -99,6 +100,65 @@ def harden_workbook(workbook: Workbook) -> Workbook:
                 if isinstance(cell.value, str):
                     put(cell, cell.value)
     return workbook
+
+
+# ---------------------------------------------------------------- row heights
+
+# openpyxl cannot autofit, and Excel/WPS/LibreOffice keep a written row height
+# when they open or print a file: a row estimated too low cuts its last lines on
+# paper. The estimate is deliberately on the safe side for the CJK fonts a
+# district office has (SimSun on Windows; Noto Sans CJK on a Linux desktop,
+# whose lines are ~1.45 em tall, the tallest of them):
+# - a column of width w (Excel's unit: the width of "0" in Calibri 11, 7 px at
+#   96 dpi) is 5.25·w pt wide, less the cell's inner padding;
+# - a wide (CJK, full-width) character takes one em, any other character 0.6 em
+#   (latin and digits are narrower, the margin absorbs word wrapping);
+# - each explicit line break starts a new line; one line is 1.45 em high, plus
+#   padding above and below the text.
+POINTS_PER_WIDTH_UNIT = 5.25
+CELL_PADDING_PT = 6.0       # left + right inner margin, and a border
+LINE_HEIGHT_EM = 1.45
+ROW_PADDING_PT = 5.0        # above + below the text
+NARROW_EM = 0.6
+MAX_ROW_HEIGHT_PT = 409     # Excel's limit
+
+
+def is_wide(ch: str) -> bool:
+    """A character drawn one em wide in a CJK font: CJK ideographs, kana, hangul,
+    full-width forms and CJK punctuation (East Asian Wide / Fullwidth)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def text_width_em(text: str) -> float:
+    return sum(1.0 if is_wide(ch) else NARROW_EM for ch in text)
+
+
+def text_lines(text: str, width: float, font_size: float) -> int:
+    """How many lines `text` wraps to in a column `width` units wide at `font_size` pt.
+    A character does not split: a line holds as many whole characters as fit."""
+    # One em less: line-breaking rules keep "，" and "。" off a line's start, pulling
+    # the character before them down to the next line.
+    available_em = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) / font_size - 1.0, 1.0)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used, count = 0.0, 1
+        for ch in paragraph:
+            step = 1.0 if is_wide(ch) else NARROW_EM
+            if used + step > available_em and used > 0:
+                count, used = count + 1, 0.0
+            used += step
+        lines += count
+    return max(lines, 1)
+
+
+def row_height(cells: Iterable[tuple[object, float, float]], *, minimum: float = 0) -> float:
+    """The height (pt) a row of wrapped cells needs: `cells` are (value, column
+    width, font size). Only text wraps; a number or date is one line."""
+    needed = minimum
+    for value, width, size in cells:
+        lines = text_lines(value, width, size) if isinstance(value, str) and value else 1
+        needed = max(needed, lines * size * LINE_HEIGHT_EM + ROW_PADDING_PT)
+    return min(MAX_ROW_HEIGHT_PT, round(needed + 0.49, 0))
 
 
 # ---------------------------------------------------------------- XlsxWriter (big exports)

@@ -95,9 +95,9 @@ def class_warnings(classes: Iterable) -> list[str]:
         standard = CLASS_STANDARDS.get(cls.kind)
         if standard is None:
             continue
-        name = f"第{index}个班（{standard.label}）"
+        name = _class_name(index, standard)
         if cls.children > standard.max_children:
-            warnings.append(f"{name}收托{cls.children}人，超过每班{standard.max_children}人的上限。")
+            warnings.append(_too_many(name, cls.children, standard))
         if standard.children_per_caregiver and cls.children:
             needed = math.ceil(cls.children / standard.children_per_caregiver)
             if cls.caregivers < needed:
@@ -106,6 +106,27 @@ def class_warnings(classes: Iterable) -> list[str]:
                     f"（{cls.children}名婴幼儿至少需要{needed}人）。"
                 )
     return warnings
+
+
+def _class_name(index: int, standard: ClassStandard) -> str:
+    return f"第{index}个班（{standard.label}）"
+
+
+def _too_many(name: str, children: int, standard: ClassStandard) -> str:
+    return f"{name}收托{children}人，超过每班{standard.max_children}人的上限。"
+
+
+def class_size_problems(classes: Iterable) -> list[str]:
+    """The class-size limits of 58号文 (乳儿班 ≤ 10, 托小班 ≤ 15, 托大班 ≤ 20,
+    混合班 ≤ 18), each naming the class: shown to the institution when it saves
+    its 备案书 and blocking its submission (filing_submission_problems). The same
+    words as the reviewer's `class_warnings`, from the same table."""
+    problems = []
+    for index, cls in enumerate(classes, start=1):
+        standard = CLASS_STANDARDS.get(cls.kind)
+        if standard is not None and cls.children > standard.max_children:
+            problems.append(_too_many(_class_name(index, standard), cls.children, standard))
+    return problems
 
 
 MIN_LEASE_YEARS = 3

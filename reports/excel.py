@@ -33,7 +33,7 @@ from openpyxl.worksheet.page import PageMargins
 from accounts.roles import sees_all
 from agencies.models import Department
 from core import clock
-from core.spreadsheets import append_safe, set_safe
+from core.spreadsheets import MAX_ROW_HEIGHT_PT, append_safe, row_height, set_safe
 from progress import periods
 from progress.lights import DONE, GREEN, LABELS, RED, YELLOW, cn_date
 from progress.timerules import milestone_due_soon_days, read_date, report_due_soon_days
@@ -53,16 +53,16 @@ FILLS = {RED: "FFFF0000", YELLOW: "FFFFFF00", GREEN: "FF00B050", DONE: "FFBFBFBF
 FONT_COLOURS = {RED: "FFFFFFFF", YELLOW: "FF000000", GREEN: "FFFFFFFF", DONE: "FF000000"}
 
 FONT_NAME = "宋体"
+BODY_SIZE, HEADER_SIZE, NOTE_SIZE = 10, 11, 9
 THIN = Side(style="thin", color="FF000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="FFD9E1F2")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 WRAP_MIDDLE = Alignment(wrap_text=True, vertical="center")
 WRAP_CENTRE = Alignment(wrap_text=True, horizontal="center", vertical="center")
-BODY_FONT = Font(name=FONT_NAME, size=10)
-HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=BODY_SIZE)
+HEADER_FONT = Font(name=FONT_NAME, size=HEADER_SIZE, bold=True)
 TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
-POINTS_PER_LINE = 13
 
 
 @dataclass
@@ -137,19 +137,10 @@ def report_filename(filters: ReportFilters) -> str:
 # ---------------------------------------------------------------- layout helpers
 
 
-def _display_units(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    chars = max(int(width * 1.15), 1)
-    return sum(max(1, -(-_display_units(line) // chars)) for line in str(text).split("\n")) if text else 1
-
-
-def _fit_row(sheet, row: int, values: list, widths: list[int], minimum: float = 20) -> None:
-    """openpyxl cannot autofit: estimate the height wrapped text needs."""
-    lines = max(_lines(v, w) if isinstance(v, str) else 1 for v, w in zip(values, widths))
-    sheet.row_dimensions[row].height = min(409, max(minimum, lines * POINTS_PER_LINE + 4))
+def _fit_row(sheet, row: int, values: list, widths: list[int], *, size: float, minimum: float = 20) -> None:
+    """openpyxl cannot autofit: the height every cell's wrapped text needs (core.spreadsheets.row_height)."""
+    sheet.row_dimensions[row].height = row_height(
+        ((v, w, size) for v, w in zip(values, widths)), minimum=minimum)
 
 
 def _title(sheet, title: str, subtitle: str, ncols: int) -> None:
@@ -172,7 +163,7 @@ def _header(sheet, columns: list[str], widths: list[int]) -> int:
         cell = sheet.cell(row=row, column=col)
         cell.font, cell.border, cell.alignment, cell.fill = HEADER_FONT, BORDER, WRAP_CENTRE, HEADER_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.row_dimensions[row].height = 28
+    _fit_row(sheet, row, columns, widths, size=HEADER_SIZE, minimum=28)
     return row
 
 
@@ -183,7 +174,7 @@ def _body_row(sheet, values: list, widths: list[int], *, centred: set[int] = fro
         cell = sheet.cell(row=row, column=col)
         cell.font, cell.border = BODY_FONT, BORDER
         cell.alignment = WRAP_CENTRE if col in centred else (WRAP_TOP if top else WRAP_MIDDLE)
-    _fit_row(sheet, row, values, widths)
+    _fit_row(sheet, row, values, widths, size=BODY_SIZE)
     return row
 
 
@@ -215,14 +206,48 @@ def _print_setup(sheet, header_row: int, ncols: int) -> None:
 # ---------------------------------------------------------------- sheet 1: tasks
 
 
-def _joined(reports: list, attr: str, names: dict[int, str]) -> str:
+def _joined(reports: list, attr: str, names: dict[int, str], *, labelled: bool) -> str:
     texts = [(names[r.assignment_id], (getattr(r, attr) or "").strip()) for r in reports]
     texts = [(n, t) for n, t in texts if t]
-    if not texts:
-        return ""
-    if len(reports) == 1:
-        return texts[0][1]
+    if not labelled:
+        return texts[0][1] if texts else ""
     return "\n".join(f"【{n}】{t}" for n, t in texts)
+
+
+REPORT_COLUMNS = slice(7, 10)  # 最新进展, 存在问题, 下步打算 (0-based)
+
+
+def _report_chunks(reports: list, names: dict[int, str]) -> list[list]:
+    """The units' entries of one task, in rows that each fit Excel's tallest row
+    (409 pt): a task reported by a dozen units at length spills over several
+    rows rather than being cut off at the bottom of one."""
+    widths = WIDTHS[REPORT_COLUMNS]
+    chunks: list[list] = [[]]
+    for report in reports:
+        candidate = [*chunks[-1], report]
+        texts = [_joined(candidate, attr, names, labelled=True) for attr in ("progress", "problems", "next_steps")]
+        needed = row_height(((t, w, BODY_SIZE) for t, w in zip(texts, widths)))
+        if chunks[-1] and needed >= MAX_ROW_HEIGHT_PT:
+            chunks.append([report])
+        else:
+            chunks[-1] = candidate
+    return chunks
+
+
+def _span_task_cells(sheet, first: int, last: int, fixed: list) -> None:
+    """The task's own cells (序号 … 完成进度, 报送时间) merged down the rows its
+    units' entries take; the rows' heights are each set by the entries, and the
+    last one grows if the task's own text needs more than they add up to."""
+    for col in [*range(1, len(fixed) + 1), len(COLUMNS)]:
+        sheet.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
+    for row in range(first, last + 1):
+        values = [sheet.cell(row=row, column=c).value for c in range(len(fixed) + 1, len(COLUMNS))]
+        sheet.row_dimensions[row].height = row_height(
+            ((v, w, BODY_SIZE) for v, w in zip(values, WIDTHS[len(fixed):])), minimum=20)
+    own = row_height(((v, w, BODY_SIZE) for v, w in zip(fixed, WIDTHS)))
+    total = sum(sheet.row_dimensions[r].height for r in range(first, last + 1))
+    if own > total:
+        sheet.row_dimensions[last].height = min(MAX_ROW_HEIGHT_PT, sheet.row_dimensions[last].height + own - total)
 
 
 def _percent(reports: list, lead_ids: set[int]) -> float | None:
@@ -255,21 +280,28 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
         reports = sorted(by_task.get(task.pk, []), key=lambda r: (r.assignment_id not in lead_ids,))
         submitted = [r.last_submitted_at or r.submitted_at for r in reports if r.last_submitted_at or r.submitted_at]
         when = max(submitted) if submitted else None
-        values = [
+        fixed = [
             task.number, task.title, task.content,
             task.lead_unit.name if task.lead_unit_id else "——", task.responsible_units_text,
             "", _percent(reports, lead_ids),
-            _joined(reports, "progress", names), _joined(reports, "problems", names),
-            _joined(reports, "next_steps", names),
-            timezone.localtime(when).date() if when else "",
         ]
-        row = _body_row(sheet, values, WIDTHS, centred={1, 4, 7, 11}, top=True)
-        _light_cell(sheet.cell(row=row, column=6), lights[task.pk].code, lights[task.pk].reasons_text)
-        sheet.cell(row=row, column=7).number_format = "0%"
-        sheet.cell(row=row, column=11).number_format = "yyyy-mm-dd"
+        chunks = _report_chunks(reports, names)
+        first = None
+        for index, chunk in enumerate(chunks):
+            texts = [_joined(chunk, attr, names, labelled=len(reports) > 1)
+                     for attr in ("progress", "problems", "next_steps")]
+            head = fixed if index == 0 else [None] * len(fixed)
+            stamp = (timezone.localtime(when).date() if when else "") if index == 0 else None
+            row = _body_row(sheet, [*head, *texts, stamp], WIDTHS, centred={1, 4, 7, 11}, top=True)
+            first = first or row
+        if len(chunks) > 1:
+            _span_task_cells(sheet, first, row, fixed)
+        _light_cell(sheet.cell(row=first, column=6), lights[task.pk].code, lights[task.pk].reasons_text)
+        sheet.cell(row=first, column=7).number_format = "0%"
+        sheet.cell(row=first, column=11).number_format = "yyyy-mm-dd"
     if not tasks:
         append_safe(sheet, ["（无符合条件的任务）"])
-    _note(sheet, len(COLUMNS), 30, (
+    _note(sheet, WIDTHS, (
         "说明：状态为截至统计日的红黄绿灯（红灯：节点目标逾期未完成、已过截止日的报送周期无审核通过的报告或督办单逾期未答复；"
         f"黄灯：节点目标{milestone_due_soon_days()}日内到期、本期报告{report_due_soon_days()}日内截止尚未提交"
         "或最近一次报告被退回；绿灯：正常；已完成：单位完成并经确认）。"
@@ -278,13 +310,15 @@ def _task_sheet(sheet, *, user, filters: ReportFilters, facts: list, tasks: list
     _print_setup(sheet, header_row, len(COLUMNS))
 
 
-def _note(sheet, ncols: int, height: int, text: str) -> None:
-    """The explanatory note under a sheet's table: one merged, wrapped row."""
+def _note(sheet, widths: list[int], text: str) -> None:
+    """The explanatory note under a sheet's table: one wrapped row merged across
+    the table (LibreOffice and Excel do not autofit merged cells: estimated here)."""
+    ncols = len(widths)
     row = sheet.max_row + 2
-    set_safe(sheet, row=row, column=1, value=text).font = Font(name=FONT_NAME, size=9)
+    set_safe(sheet, row=row, column=1, value=text).font = Font(name=FONT_NAME, size=NOTE_SIZE)
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
     sheet.cell(row=row, column=1).alignment = WRAP_TOP
-    sheet.row_dimensions[row].height = height
+    sheet.row_dimensions[row].height = row_height([(text, sum(widths), NOTE_SIZE)], minimum=20)
 
 
 # ---------------------------------------------------------------- sheet 2: units
@@ -310,7 +344,7 @@ def _unit_sheet(sheet, *, filters: ReportFilters, units: list) -> None:
         row = _body_row(sheet, values, UNIT_WIDTHS, centred=set(range(1, 15)) - {2})
         _light_cell(sheet.cell(row=row, column=9), unit.light.code, unit.light.reasons_text)
         sheet.cell(row=row, column=13).number_format = "0.0%"
-    _note(sheet, len(UNIT_COLUMNS), 28, (
+    _note(sheet, UNIT_WIDTHS, (
         f"说明：含本方案全部督办事项（主要任务及保障措施）。按时报送率＝统计日前{on_time_months()}个月内"
         "到期的各期报告中，在截止日当日或之前提交且已审核通过的比例。"
     ))

@@ -217,8 +217,10 @@ def filing_submission_problems(filing: Filing) -> list[str]:
             problems.append("请选择场地性质（自有或租赁）。")
         elif filing.premises_ownership == Filing.Premises.LEASED and not filing.lease_years:
             problems.append("场地为租赁的，请填写租赁期限。")
-        if not filing.classes.exists():
+        classes = list(filing.classes.all())
+        if not classes:
             problems.append("请填写班级设置（至少一个班）。")
+        problems.extend(f"{p[:-1]}，请调整班级设置后再提交。" for p in rules.class_size_problems(classes))
     if filing.kind == Filing.Kind.CHANGE:
         if not filing.change_summary.strip():
             problems.append("请填写变更事项。")

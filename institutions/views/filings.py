@@ -28,6 +28,7 @@ from ..rules import (
     can_handle_filing,
     can_review_filings,
     can_see_filing_documents,
+    class_size_problems,
     required_documents,
     sees_filing_warnings,
 )
@@ -126,6 +127,9 @@ class FilingEditView(RoleRequiredMixin, TemplateView):
                 )
                 messages.success(request, "备案书已保存。")
             if call.ok:
+                # The class-size limits of 58号文: a warning now, a block at submission.
+                for problem in class_size_problems(filing.classes.order_by("position", "id")):  # not the prefetched list
+                    messages.warning(request, f"{problem[:-1]}，提交备案前须调整班级设置。")
                 return redirect("institutions:filing-detail", pk=filing.pk)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
