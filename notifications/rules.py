@@ -43,7 +43,7 @@ from institutions.models import Filing
 from institutions.workdays import UNVERIFIED_TEXT, WorkdayCalendar
 from progress import periods
 from progress.models import AssignmentCompletion, ProgressReport, SupervisionNotice
-from tasks.labels import item_label
+from tasks.labels import item_heading
 from tasks.models import Assignment, Milestone, Plan
 from tasks.querysets import live_at
 
@@ -261,7 +261,7 @@ def collect_reports(on: dt.date, rules: Rules, people: Directory, links: Links) 
         for spec, rule, fires_on, audience in stages_by_plan[plan_id]:
             if (pk, spec.start) in handed_in:
                 continue
-            subject = f"{item_label(kind, number)} {title} · {spec.label}进展报告（{department_name}）"
+            subject = f"{item_heading(kind, number, title)} · {spec.label}进展报告（{department_name}）"
             for person in people.audience(audience, [department_id]):
                 yield Reminder(person, REPORT, pk, rule, fires_on, subject[:300], spec.due_date, url)
 
@@ -276,7 +276,7 @@ def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Link
             due_date__gte=on - dt.timedelta(days=behind + rules.catch_up_days),
             due_date__lte=on + dt.timedelta(days=ahead),
         ).unmet_by(on=on)
-        .values("pk", "title", "due_date", "task_id", "task__kind", "task__number", "task__lead_unit_id")
+        .values("pk", "title", "due_date", "task_id", "task__kind", "task__number", "task__title", "task__lead_unit_id")
         .order_by("due_date", "pk")
     )
     if not rows:
@@ -305,7 +305,7 @@ def collect_milestones(on: dt.date, rules: Rules, people: Directory, links: Link
             prefix = "全方案"
         else:
             departments = [m["task__lead_unit_id"]] if m["task__lead_unit_id"] else units.get(task_id, [])
-            prefix = item_label(m["task__kind"], m["task__number"])
+            prefix = item_heading(m["task__kind"], m["task__number"], m["task__title"])
         subject = f"{prefix} 节点目标“{m['title']}”"[:300]
         url = links.milestone(task_id=task_id)
         for rule, fires_on, audience in stages:
@@ -324,9 +324,9 @@ def collect_notices(on: dt.date, rules: Rules, people: Directory, links: Links) 
         live_at(on, prefix="assignment__task__plan__"), state=SupervisionNotice.State.OPEN, reply_due__lt=on
     ).values_list(
         "pk", "year", "seq", "reply_due", "assignment__department_id", "assignment__department__name",
-        "assignment__task_id", "assignment__task__kind", "assignment__task__number",
+        "assignment__task_id", "assignment__task__kind", "assignment__task__number", "assignment__task__title",
     ).order_by("reply_due", "pk")
-    for pk, year, seq, reply_due, department_id, department_name, task_id, kind, number in rows:
+    for pk, year, seq, reply_due, department_id, department_name, task_id, kind, number, title in rows:
         stages: list[tuple[str, dt.date, str]] = []
         if rules.notice_overdue_daily:
             stages.append((*overdue_daily(reply_due, on), UNIT))
@@ -334,7 +334,7 @@ def collect_notices(on: dt.date, rules: Rules, people: Directory, links: Links) 
         if not stages:
             continue
         number_text = SupervisionNotice(year=year, seq=seq).number
-        subject = f"督办单 {number_text}（{item_label(kind, number)}，{department_name}）"[:300]
+        subject = f"督办单 {number_text}（{item_heading(kind, number, title)}，{department_name}）"[:300]
         url = links.notice(notice_id=pk, task_id=task_id)
         for rule, fires_on, audience in stages:
             for person in people.audience(audience, [department_id]):

@@ -105,7 +105,7 @@ class NoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignment"]
         field.queryset = assignments if assignments is not None else Assignment.objects.none()
-        field.label_from_instance = lambda a: f"{a.task.label} {a.task.title[:24]} — {a.department.name}（{a.get_role_display()}）"
+        field.label_from_instance = lambda a: f"{a.task} — {a.department.name}（{a.get_role_display()}）"  # the whole title
 
     def clean_reply_due(self):
         value = self.cleaned_data["reply_due"]

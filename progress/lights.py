@@ -33,7 +33,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from core import clock
 from core.clock import day_end
-from tasks.labels import item_label, unit_label
+from tasks.labels import item_heading, unit_label
 from tasks.models import Assignment, Milestone, Plan
 
 from . import periods, timerules
@@ -98,7 +98,7 @@ class Row:
     task_id: int
     department_id: int
     department_name: str
-    task_label: str
+    task_heading: str  # "1. 全面落实产假政策": reasons by task name it so
     plan_id: int
     values: dict
     window: periods.DueWindow | None = None
@@ -155,12 +155,12 @@ def evaluate(
     rows = []
     for v in annotated.values(
         "pk", "task_id", "department_id", "department__name", "task__number", "task__kind", "task__plan_id",
-        "_last_step", "_done", "_overdue_notices", "_overdue_due",
+        "task__title", "_last_step", "_done", "_overdue_notices", "_overdue_due",
         *(extra or {}), *fields,
     ):
         rows.append(Row(
             v["pk"], v["task_id"], v["department_id"], unit_label(v["department__name"]),
-            item_label(v["task__kind"], v["task__number"]), v["task__plan_id"], v,
+            item_heading(v["task__kind"], v["task__number"], v["task__title"]), v["task__plan_id"], v,
             window=windows[v["task__plan_id"]], this_period=this[v["task__plan_id"]],
         ))
     if not rows:
@@ -251,7 +251,7 @@ def _today(on: dt.date | None) -> dt.date:
 
 
 def _prefixed(row: Row, light: Light, *, by: str) -> Light:
-    prefix = f"{row.department_name}：" if by == "department" else f"{row.task_label}："
+    prefix = f"{row.department_name}：" if by == "department" else f"{row.task_heading}："
     return Light(light.code, tuple(prefix + r for r in light.reasons))
 
 

@@ -25,7 +25,8 @@ from django.db.models import DateTimeField, F, Func, QuerySet, Value
 
 from core.spreadsheets import xlsxwriter_formats, xlsxwriter_row, xlsxwriter_workbook
 from progress.models import ProgressReport, ReportingPeriod
-from tasks.models import Assignment, WorkItem
+from tasks.labels import item_label
+from tasks.models import Assignment
 
 HISTORY_COLUMNS = [
     ("方案", 22), ("序号", 8), ("工作内容", 24), ("单位", 18), ("职责", 9), ("报送周期", 12), ("版本", 6),
@@ -60,7 +61,7 @@ def _labels(queryset: QuerySet) -> tuple[dict, dict]:
         "department__name", "role",
     ):
         pk, doc, title, kind, number, task_title, dept, role = v
-        label = str(number) if kind == WorkItem.Kind.TASK else f"保障措施{number}"
+        label = item_label(kind, number)
         assignments[pk] = (doc or title, label, task_title, dept, role_labels.get(role, role))
     period_labels = dict(
         ReportingPeriod.objects.filter(pk__in=queryset.values("period_id")).values_list("pk", "label")

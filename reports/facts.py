@@ -31,7 +31,7 @@ from core.clock import date_of, day_end
 from progress import periods, timerules
 from progress.lights import DONE, GREEN, RED, YELLOW, Light, evaluate, worst
 from progress.models import AssignmentCompletion, ProgressReport
-from tasks.labels import item_label
+from tasks.labels import item_heading, item_label
 from tasks.models import Assignment, Plan
 
 LIGHT_ORDER = (RED, YELLOW, GREEN, DONE)
@@ -118,6 +118,10 @@ class Facts:
     @property
     def task_label(self) -> str:
         return item_label(self.task_kind, self.task_number)
+
+    @property
+    def task_heading(self) -> str:
+        return item_heading(self.task_kind, self.task_number, self.task_title)
 
     @property
     def current(self) -> periods.PeriodSpec | None:
@@ -297,7 +301,7 @@ class UnitSummary:
     @property
     def light(self) -> Light:
         return worst(
-            (Light(f.light.code, tuple(f"{f.task_label}：{r}" for r in f.light.reasons)) for f in self.facts),
+            (Light(f.light.code, tuple(f"{f.task_heading}：{r}" for r in f.light.reasons)) for f in self.facts),
             empty=Light(GREEN, ("暂无任务分工",)),
         )
 

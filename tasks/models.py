@@ -6,7 +6,7 @@ from django.db import models
 
 from core.numerals import bracketed
 
-from .labels import item_label
+from .labels import item_heading, item_label
 from .querysets import AssignmentQuerySet, MilestoneQuerySet, PlanQuerySet, TaskManager
 
 
@@ -136,7 +136,7 @@ class WorkItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} {self.title}"
+        return item_heading(self.kind, self.number, self.title)
 
     @property
     def label(self) -> str:

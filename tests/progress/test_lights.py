@@ -175,7 +175,7 @@ def test_department_is_worst_of_its_own(quiet):
     # On 11-23: 乙单位 task 1 is yellow (not submitted), task 2 green → yellow.
     light = light_for(department=quiet.other, on=D(2026, 11, 23))
     assert light.code == "yellow"
-    assert any(reason.startswith("1.：") for reason in light.reasons)  # the item label (tasks.labels)
+    assert any(reason.startswith("1. 测试任务一：") for reason in light.reasons)  # the item heading (tasks.labels)
     assert lights_for_departments([quiet.other.pk, quiet.lead.pk], on=D(2026, 11, 23)) == {
         quiet.other.pk: light, quiet.lead.pk: light_for(department=quiet.lead, on=D(2026, 11, 23)),
     }
