@@ -39,9 +39,19 @@ def open_xlsx(source: str | IO[bytes]) -> Workbook:
         raise SpreadsheetError(f"无法读取该 Excel 文件：{exc.__class__.__name__}") from None
 
 
+class UncachedFormula(str):
+    """A cell holding a formula whose result the file does not store (written by a
+    program that does not calculate, or saved before calculation): its value is
+    unknown, not empty. The text is the formula; `cell_text` reads it as empty, and
+    a reader that needs the value names the cell as a formula (institutions.resources)."""
+
+
+FORMULA_WITHOUT_VALUE = "是公式，文件中没有保存计算结果，请在 Excel 或 WPS 中打开该文件、保存后重新上传，或将公式单元格“选择性粘贴为数值”"
+
+
 def cell_text(value) -> str:
-    """A cell as text: numbers without a trailing .0, None as empty."""
-    if value is None:
+    """A cell as text: numbers without a trailing .0, None (or a formula without a value) as empty."""
+    if value is None or isinstance(value, UncachedFormula):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -23,7 +23,7 @@ from import_export import fields, resources, widgets
 from agencies.models import Department
 from core import clock
 from core.spreadsheets import table_csv, table_xlsx
-from core.xlsx import cell_text
+from core.xlsx import FORMULA_WITHOUT_VALUE, UncachedFormula, cell_text
 
 from . import rules, selectors
 from .models import SERVICE_FIELDS, Institution, ServiceType
@@ -300,6 +300,9 @@ class InstitutionRosterResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = {k: list(v) for k, v in exc.message_dict.items()}
+        for field in self.get_import_fields():
+            if isinstance(row.get(field.column_name), UncachedFormula):  # not "不能为空": a formula
+                errors[field.attribute] = [f"“{field.column_name}”{FORMULA_WITHOUT_VALUE}"]
         check = registration_validate(
             actor=self.actor, credit_code=instance.credit_code, nature=instance.nature or None,
             legal_form=instance.legal_form or None,

@@ -13,7 +13,7 @@ import tablib
 from lxml import etree
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from core.xlsx import SpreadsheetError, cell_text, open_xlsx
+from core.xlsx import SpreadsheetError, UncachedFormula, cell_text, open_xlsx
 
 # Column labels, in file order: (model attribute, header).
 IMPORT_COLUMNS = [
@@ -88,7 +88,7 @@ def _table(rows, *, first_line: int = 1) -> RosterTable:
     lines = []
     for offset, values in enumerate(rows[header_at + 1:], start=header_at + 1):
         cells = [values[i] if i < len(values) else None for i in positions.values()]
-        if all(cell_text(c) == "" for c in cells):
+        if all(cell_text(c) == "" and not isinstance(c, UncachedFormula) for c in cells):
             continue
         dataset.append(cells)
         lines.append(first_line + offset)
@@ -153,7 +153,9 @@ def _fast_sheet_rows(workbook, sheet) -> list[tuple]:
                         t.text or "" for t in cell.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"
                     )
                 elif not raw:
-                    value = None
+                    formula = cell.find(f"{_NS}f")
+                    # A formula without a stored result is not an empty cell: say so (resources).
+                    value = UncachedFormula(formula.text or "") if formula is not None else None
                 elif kind == "b":
                     value = raw == "1"
                 elif kind in ("str", "e"):

@@ -61,16 +61,20 @@ def credit_code_errors(code: str) -> list[str]:
     org_body, org_check = code[8:16], code[16]
     org_expected = organisation_check_char(org_body)
     if org_check != org_expected:
-        # The 18th character is computed over characters 1–17, so it can only be
-        # named once 9–17 are right: telling "第18位应为…" here would send people astray.
+        # The 18th character is computed over characters 1–17: naming it alone here
+        # ("第18位应为…") sent people astray. The message names the organisation code's
+        # own check character and, for the code it leads to, the 18th as well, so that
+        # doing what it says gives a valid code (when characters 9–16 are right).
+        fixed18 = credit_code_check_char(code[:16] + org_expected)
         errors.append(
-            f"统一社会信用代码第9–17位（组织机构代码）校验位错误：按第9–16位“{org_body}”，第17位校验码应为“{org_expected}”，"
-            f"现为“{org_check}”；请核对第9–17位（第18位校验码随之变化）"
+            f"统一社会信用代码第9–17位（组织机构代码，GB 11714）校验位错误：按第9–16位“{org_body}”，"
+            f"第17位校验码应为“{org_expected}”，现为“{org_check}”。请先核对第9–16位；若无误，"
+            f"将第17位改为“{org_expected}”，第18位（GB 32100 校验码）随之改为“{fixed18}”"
         )
         return errors
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
-        errors.append(f"统一社会信用代码校验位错误（第18位应为“{expected}”，现为“{code[17]}”）")
+        errors.append(f"统一社会信用代码校验位错误：第18位（GB 32100 校验码）应为“{expected}”，现为“{code[17]}”")
     return errors
 
 

@@ -176,3 +176,20 @@ def test_import_pages_preview_then_confirm(client, users):
     response = client.post(url, {"file": SimpleUploadedFile("名册.csv", csv_bytes(bad))})
     html = response.content.decode()
     assert "第3行：托位数“abc”不是数字" in html and "未导入任何数据" in html and "confirm-import" not in html
+
+
+def test_a_formula_without_a_stored_result_is_named_as_such(users):
+    """openpyxl (and other programs that do not calculate) save formulas without
+    their result: the cell is not empty, and "机构名称不能为空" would mislead."""
+    rows = roster_rows(2)
+    rows[1][0] = '=CONCATENATE("小星星","托育中心")'
+    rows[1][12] = "=10*6"
+    report = _import(users["coordinator"], xlsx_bytes(rows), dry_run=True)
+    (problem,) = report.problems
+    text = str(problem)
+    assert text.startswith("第3行：“机构名称”是公式，文件中没有保存计算结果，请在 Excel 或 WPS 中打开该文件、保存后重新上传")
+    assert "“托位数”是公式" in text
+    assert "不能为空" not in text
+    # Saved with its values (what the advice leads to), the same rows import.
+    rows[1][0], rows[1][12] = "小星星托育中心", 60
+    assert _import(users["coordinator"], xlsx_bytes(rows), dry_run=True).problems == []

@@ -65,19 +65,36 @@ def test_punctuation_refused():
 
 def test_wrong_check_digit_names_the_expected_one():
     errors = credit_code_errors("914403001922038217")
-    assert errors == ["统一社会信用代码校验位错误（第18位应为“6”，现为“7”）"]
+    assert errors == ["统一社会信用代码校验位错误：第18位（GB 32100 校验码）应为“6”，现为“7”"]
+    assert credit_code_errors("914403001922038216") == []  # as told: valid
 
 
-def test_a_wrong_organisation_code_names_its_part_and_fixing_as_told_leads_to_a_valid_code():
+def _told(message: str, before: str) -> str:
+    return message.split(before)[1][0]
+
+
+@pytest.mark.parametrize("position", [8, 10, 15, 16])
+def test_a_wrong_organisation_code_names_its_part_and_following_the_advice_gives_a_valid_code(position):
     code = list(REAL_CODES[0])
-    code[10] = "8" if code[10] != "8" else "7"  # a typo inside the organisation code (9–16)
+    code[position] = "8" if code[position] != "8" else "7"
     (message,) = credit_code_errors("".join(code))
-    assert "第9–17位（组织机构代码）" in message and "第18位应为" not in message
-    expected_17th = message.split("第17位校验码应为“")[1][0]
-    code[16] = expected_17th  # do what the message says …
+    assert message.startswith("统一社会信用代码第9–17位（组织机构代码，GB 11714）校验位错误")
+    assert "第18位应为" not in message  # never the 18th alone: that advice failed
+    if position == 16:  # the check character itself mistyped: the advice restores the code
+        code[16] = _told(message, "将第17位改为“")
+        code[17] = _told(message, "随之改为“")
+        assert "".join(code) == REAL_CODES[0]
+    else:  # a typo in 9–16: fixing 17 and 18 as told yields a well-formed code (the typo is the user's to spot)
+        code[16] = _told(message, "将第17位改为“")
+        code[17] = _told(message, "随之改为“")
+    assert credit_code_errors("".join(code)) == []
+
+
+def test_the_18th_message_once_the_organisation_code_is_right():
+    code = list(REAL_CODES[0])
+    code[17] = "7" if code[17] != "7" else "8"
     (message,) = credit_code_errors("".join(code))
-    expected_18th = message.split("第18位应为“")[1][0]
-    code[17] = expected_18th  # … then what the next one says: the code is now valid
+    code[17] = _told(message, "应为“")
     assert credit_code_errors("".join(code)) == []
 
 
@@ -103,9 +120,10 @@ def test_region_code_must_be_digits():
 def test_organisation_code_check_character():
     first17 = "91440300192203822"  # 主体标识码 19220382-2: its own check is wrong
     code = first17 + credit_code_check_char(first17)
+    expected_18th = credit_code_check_char("91440300192203821")
     assert credit_code_errors(code) == [
-        "统一社会信用代码第9–17位（组织机构代码）校验位错误：按第9–16位“19220382”，第17位校验码应为“1”，现为“2”；"
-        "请核对第9–17位（第18位校验码随之变化）"
+        "统一社会信用代码第9–17位（组织机构代码，GB 11714）校验位错误：按第9–16位“19220382”，第17位校验码应为“1”，"
+        f"现为“2”。请先核对第9–16位；若无误，将第17位改为“1”，第18位（GB 32100 校验码）随之改为“{expected_18th}”"
     ]
 
 
