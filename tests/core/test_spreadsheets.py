@@ -175,3 +175,18 @@ def test_export_plan(plan_2020, tmp_path):
     _hostile_task_titles(plan_2020)
     call_command("export_plan", out=str(tmp_path / "plan.xlsx"), plan=plan_2020.pk, stdout=io.StringIO())
     assert_xlsx_safe(tmp_path / "plan.xlsx")
+
+
+def test_row_height_counts_wide_characters_line_breaks_and_column_width():
+    from core.spreadsheets import row_height, text_lines
+
+    # A column 40 wide holds about 19 CJK characters at 10 pt, about twice as many digits.
+    assert text_lines("婴" * 19, 40, 10) == 1
+    assert text_lines("婴" * 40, 40, 10) == 3
+    assert text_lines("1" * 30, 40, 10) == 1 and text_lines("1" * 40, 40, 10) == 2
+    assert text_lines("一\n二\n\n三", 40, 10) == 4  # explicit breaks, an empty line too
+    assert text_lines("婴" * 40, 80, 10) < text_lines("婴" * 40, 40, 10)
+    one, three = row_height([("婴", 40, 10)]), row_height([("婴" * 40, 40, 10)])
+    assert three >= 3 * 14.5 and one >= 14.5 + 4  # 1.45 em a line, plus padding
+    assert row_height([("婴" * 40, 40, 10), (12, 6, 10)], minimum=20) == three  # the tallest cell decides
+    assert row_height([("婴" * 100_000, 40, 10)]) == 409  # Excel's tallest row
