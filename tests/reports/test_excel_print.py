@@ -72,9 +72,6 @@ def _measure(path: Path, tmp_path: Path) -> dict[str, list[dict]]:
 
 
 def _too_low(sheets: list[dict]) -> list[str]:
-    import os, sys
-    if os.environ.get("PW_DUMP"):
-        [print(s["name"], r["row"], r["written"], r["optimal"], r["merged"], r["text"][:30], file=sys.stderr) for s in sheets for r in s["rows"]]
     return [
         f"{s['name']} 第{r['row']}行：{r['written'] / 100:.1f} mm < 最佳 {r['optimal'] / 100:.1f} mm（{r['text'][:40]}）"
         for s in sheets for r in s["rows"]
