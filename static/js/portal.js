@@ -18,7 +18,7 @@
   });
 
   // 2. The header menu is a <details>: always open on wide screens, closed on a phone.
-  var wide = window.matchMedia("(min-width: 900px)");
+  var wide = window.matchMedia("(min-width: 1024px)");
   function placeMenu() {
     document.querySelectorAll("details.menu").forEach(function (menu) { menu.open = wide.matches; });
   }
