@@ -73,6 +73,14 @@ def too_wide(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
+def wide_elements(page) -> list[str]:
+    """What sticks out past the right edge, to name in a failure."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className
+                        + ' right=' + Math.round(e.getBoundingClientRect().right))""")
+
+
 def walk_role(page, base: str, role: str, *, on_page=None, limit: int = 45) -> Walk:
     """Breadth-first from home; `on_page(name, url)` is called on every new page once it is loaded."""
     walk = Walk(role)
@@ -92,7 +100,7 @@ def walk_role(page, base: str, role: str, *, on_page=None, limit: int = 45) -> W
         if landed != name:
             walk.pages[landed] = page.url
         if too_wide(page):
-            walk.too_wide.append(f"{role} {name} {page.url}")
+            walk.too_wide.append(f"{role} {name} {page.url} {wide_elements(page)}")
         if on_page is not None:
             on_page(landed, page.url)
         queue.extend(link for link in links_on(page, base) if page_name(link) not in walk.pages)

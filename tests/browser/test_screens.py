@@ -19,7 +19,7 @@ from accounts.models import User
 from tests.accounts.test_two_factor import current_code
 from tests.factories import TEST_PASSWORD
 
-from .screens_walk import ARTIFACTS, PHONE, ROLES, sign_in, too_wide, walk_role
+from .screens_walk import ARTIFACTS, PHONE, ROLES, sign_in, too_wide, walk_role, wide_elements
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,7 +104,7 @@ def test_every_page_fits_a_phone_and_passes_axe(demo_world, live_server, browser
         page.focus("summary.menu-toggle")
         page.keyboard.press("Enter")
         assert page.locator("details.menu[open] nav a").first.is_visible()
-        assert not too_wide(page)
+        assert not too_wide(page), wide_elements(page)
         context.close()
 
     print(f"\nscreens: {visits} page visits by {len(ROLES)} roles and the public at 360 px; "
