@@ -92,3 +92,22 @@ def test_report_written_submitted_and_returned_by_keyboard(plan_2020, live_serve
     assert page.inner_text("#report-state").startswith("已退回")
     report.refresh_from_db()
     assert report.state == "returned" and report.return_reason == "请补充活动现场照片和签到表。"
+
+
+def test_larger_text_is_switched_on_by_keyboard_and_remembered(plan_2020, live_server, page):
+    """大字模式 (适老化): one key press, every page after it in larger text, still fitting a phone."""
+    UserFactory(username="kb-viewer", role="viewer", department=None)
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in_by_keyboard(page, live_server.url, "kb-viewer")
+    normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    tab_to(page, lambda el: el["text"] == "菜单")
+    page.keyboard.press("Enter")
+    button = tab_to(page, lambda el: el["text"] == "大字模式")
+    assert button["tag"] == "BUTTON"
+    page.keyboard.press("Space")
+    assert page.get_attribute(".text-size-toggle >> nth=0", "aria-pressed") == "true"
+
+    page.goto(f"{live_server.url}/tasks/")
+    large = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert large >= normal * 1.2, (normal, large)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
