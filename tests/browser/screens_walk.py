@@ -34,6 +34,7 @@ class Walk:
     role: str
     pages: dict[str, str] = field(default_factory=dict)  # URL name → the first URL seen for it
     too_wide: list[str] = field(default_factory=list)
+    dead_links: list[str] = field(default_factory=list)  # a link on a page to a page its reader may not open
 
 
 def page_name(url: str) -> str | None:
@@ -77,6 +78,9 @@ def wide_elements(page) -> list[str]:
     """What sticks out past the right edge, to name in a failure."""
     return page.evaluate("""() => [...document.querySelectorAll('body *')]
       .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .filter(e => { const box = e.closest('table.grid, .scroll-x');
+                     return !box || box.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                            || getComputedStyle(e).position === 'absolute'; })
       .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className
                         + ' right=' + Math.round(e.getBoundingClientRect().right))""")
 
@@ -84,14 +88,16 @@ def wide_elements(page) -> list[str]:
 def walk_role(page, base: str, role: str, *, on_page=None, limit: int = 45) -> Walk:
     """Breadth-first from home; `on_page(name, url)` is called on every new page once it is loaded."""
     walk = Walk(role)
-    queue = [f"{base}/"]
+    queue = [(f"{base}/", "")]
     while queue and len(walk.pages) < limit:
-        url = queue.pop(0)
+        url, found_on = queue.pop(0)
         name = page_name(url)
         if name is None or name in walk.pages:
             continue
-        page.goto(url)
+        response = page.goto(url)
         page.wait_for_load_state("load")
+        if response is not None and response.status >= 400:
+            walk.dead_links.append(f"{role}: {url.removeprefix(base)} ({response.status}) linked from {found_on}")
         landed = page_name(page.url) or name
         if landed in walk.pages and landed != name:
             walk.pages[name] = url  # a redirect to a page already seen (home → 我的任务)
@@ -103,5 +109,6 @@ def walk_role(page, base: str, role: str, *, on_page=None, limit: int = 45) -> W
             walk.too_wide.append(f"{role} {name} {page.url} {wide_elements(page)}")
         if on_page is not None:
             on_page(landed, page.url)
-        queue.extend(link for link in links_on(page, base) if page_name(link) not in walk.pages)
+        here = page.url.removeprefix(base)
+        queue.extend((link, here) for link in links_on(page, base) if page_name(link) not in walk.pages)
     return walk
