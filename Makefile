@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test test-postgres install install-dev serve check-deploy messages clean
+.PHONY: run test test-postgres install install-dev serve check-deploy clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 及以上版本"'
@@ -42,9 +42,6 @@ check-deploy: install
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.gov.cn \
 	DATABASE_URL=postgres://localhost/yuzhong_care DJANGO_SETTINGS_MODULE=yuzhong_care.settings.production \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
-
-messages: install
-	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' && $(BIN)/python manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

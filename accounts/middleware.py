@@ -7,8 +7,8 @@ from . import two_factor
 from .sessions import session_touch
 
 # Pages a signed-in user may reach before the second factor: the steps
-# themselves, signing out, switching language and static files.
-_EXEMPT_NAMES = ("accounts:two-factor-setup", "accounts:two-factor-verify", "accounts:logout", "set_language")
+# themselves, signing out and static files.
+_EXEMPT_NAMES = ("accounts:two-factor-setup", "accounts:two-factor-verify", "accounts:logout")
 
 
 class TwoFactorMiddleware:

@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from accounts import views as account_views
 from core.views import HealthView
@@ -18,6 +16,5 @@ urlpatterns = [
     path("", include("institutions.urls")),
     path("dashboards/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", HealthView.as_view(), name="health"),
 ]
