@@ -18,6 +18,7 @@ from audit.models import ObjectChange
 from core import clock
 
 from . import rules
+from .family_rules import family_filing_problems
 from .models import (
     OPEN_FILING_STATES,
     SERVICE_FIELDS,
@@ -153,6 +154,7 @@ def filing_warnings(filing: Filing) -> list[str]:
     return [
         *rules.class_warnings(filing.classes.all()),
         *rules.premises_warnings(ownership=filing.premises_ownership, lease_years=filing.lease_years),
+        *family_filing_problems(filing),
     ]
 
 
