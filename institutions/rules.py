@@ -209,3 +209,7 @@ def can_confirm_assessment(user) -> bool:
 def can_load_quality_standard(actor) -> bool:
     """Loading the standard's structure: a coordinator, or operations staff at the command line."""
     return actor is None or is_coordinator(actor)
+
+# The monthly 在托人数 is due like a monthly progress report: on this day of the month reported
+# (the default of Plan.report_due_day), read through progress.periods by the pages.
+ENROLMENT_DUE_DAY = 25

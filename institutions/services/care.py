@@ -133,7 +133,8 @@ def enrolments_import_bulk(*, actor, rows: list[dict]) -> int:
         for name in ENROLMENT_CLASS_FIELDS:
             setattr(report, name, row[name])
         report.children = sum(row[name] for name in ENROLMENT_CLASS_FIELDS)
-        report.source, report.reported_by, report.reported_at = EnrolmentReport.Source.IMPORT, actor, now
+        report.source, report.reported_by = EnrolmentReport.Source.IMPORT, actor
+        report.reported_at = row.get("reported_at") or now  # a past month's paper record keeps its date
         (changed if report.pk else new).append(report)
     EnrolmentReport.objects.bulk_create(new, batch_size=1000)
     EnrolmentReport.objects.bulk_update(changed, [*ENROLMENT_CLASS_FIELDS, "children", "source", "reported_by",

@@ -126,12 +126,18 @@ def institution_update_flags(
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     before = snapshot(institution)
     institution.is_inclusive = is_inclusive
+    # 普惠 counts from a date with its places (services.care); a plain tick dates it today, all places.
+    if is_inclusive and institution.inclusive_from is None:
+        institution.inclusive_from, institution.inclusive_places = clock.today(), institution.capacity
+    elif not is_inclusive:
+        institution.inclusive_from = institution.inclusive_places = institution.inclusive_price = None
     institution.is_demonstration = is_demonstration
     if is_demonstration:
         institution.demonstration_on = demonstration_on or institution.demonstration_on or clock.today()
     else:
         institution.demonstration_on = None
-    institution.save(update_fields=["is_inclusive", "is_demonstration", "demonstration_on", "updated_at"])
+    institution.save(update_fields=["is_inclusive", "is_demonstration", "demonstration_on", "inclusive_from",
+                                    "inclusive_places", "inclusive_price", "updated_at"])
     change_record(actor=actor, instance=institution, action=ObjectChange.Action.UPDATE, before=before,
                   comment="认定普惠性/示范性")
     return institution

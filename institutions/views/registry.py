@@ -12,6 +12,7 @@ from core.views import RoleRequiredMixin
 
 from .. import selectors, services
 from ..forms import FlagsForm, InstitutionFilterForm, OperatorLinkForm
+from ..forms_care import InclusiveForm
 from ..rules import can_handle_filing, can_review_filings
 
 
@@ -51,6 +52,10 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
             }),
             link_form=kwargs.pop("link_form", None) or OperatorLinkForm(),
             operators=institution.operators.all() if can_review_filings(user) else (),
+            confirmed_assessment=selectors.latest_confirmed_assessment(institution),
+            inclusive_form=InclusiveForm(initial={
+                "inclusive_from": institution.inclusive_from, "places": institution.inclusive_places,
+                "price": institution.inclusive_price}),
             **kwargs,
         )
 
