@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from core import clock
@@ -14,8 +13,9 @@ from core import clock
 from .models import Assessment, EnrolmentReport, Institution, QualityStandard
 from .models_enrolment import ENROLMENT_CLASS_FIELDS
 from .services import care, quality
+from .standards_path import TEMPLATE
 
-STANDARD_FILE = Path(__file__).resolve().parent / "standards" / "ws-t-821-2023-template.txt"
+STANDARD_FILE = TEMPLATE
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # name → (普惠 from, places, price 元/月)
 INCLUSIVE = {
