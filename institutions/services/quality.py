@@ -208,7 +208,7 @@ def _apply(assessment: Assessment, values: dict[int, object], *, own: bool) -> l
             score.passed = value if value in (True, False) else None
         else:
             if value is not None and (value < 0 or value > score.item.points):
-                problems.append(f"项目{score.item.number}的得分应在0到{score.item.points.normalize()}之间。")
+                problems.append(f"项目{score.item.number}的得分应在0到{score.item.points.normalize():f}之间。")
                 continue
             if own:
                 score.self_points = value

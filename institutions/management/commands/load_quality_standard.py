@@ -36,5 +36,5 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("未导入任何内容：\n" + "\n".join(exc.messages)) from None
         items = sum(d.items.count() for d in standard.dimensions.all())
-        note = "（示例模板，非标准原文）" if standard.illustrative else ""
+        note = "（示例，非标准原文）" if standard.illustrative else ""
         self.stdout.write(f"已导入{standard.title} {standard.code}{note}：{standard.dimensions.count()}个维度，{items}个项目。")
