@@ -25,7 +25,8 @@ class InstitutionListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         self.filter_form = InstitutionFilterForm(self.request.GET or None)
         queryset = selectors.institutions_for_user(self.request.user)
-        return selectors.institutions_search(queryset, **self.filter_form.filters()).order_by("street__position", "name", "pk")
+        return selectors.institutions_search(queryset, **self.filter_form.filters()).annotate(
+            quality_grade=selectors.confirmed_grade()).order_by("street__position", "name", "pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, query=self.request.GET.urlencode(), **kwargs)
