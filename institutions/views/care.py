@@ -23,6 +23,16 @@ from ..services import enrolment_import as imports
 UTILISATION_ROWS_SHOWN = 500
 
 
+def enrolment_due(institution):
+    """This month's 在托人数 of a filed institution: its period (due like a monthly progress report) and
+    whether it is in; None for an institution that does not report."""
+    if institution.status != institution.Status.FILED:
+        return None
+    period = spec_for(start=clock.today(), months=1, due_day=rules.ENROLMENT_DUE_DAY)
+    done = institution.enrolments.filter(period=period.start).exists()
+    return {"period": period, "done": done}
+
+
 class InclusiveView(RoleRequiredMixin, View):
     """普惠托育 designation (or its withdrawal), posted from the institution page."""
 

@@ -13,6 +13,7 @@ from core.views import RoleRequiredMixin
 from .. import selectors, services
 from ..forms import FlagsForm, InstitutionFilterForm, OperatorLinkForm
 from ..forms_care import InclusiveForm
+from .care import enrolment_due
 from ..rules import can_handle_filing, can_review_filings
 
 
@@ -54,6 +55,7 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
             link_form=kwargs.pop("link_form", None) or OperatorLinkForm(),
             operators=institution.operators.all() if can_review_filings(user) else (),
             confirmed_assessment=selectors.latest_confirmed_assessment(institution),
+            enrolment_due=enrolment_due(institution),
             inclusive_form=InclusiveForm(initial={
                 "inclusive_from": institution.inclusive_from, "places": institution.inclusive_places,
                 "price": institution.inclusive_price}),
