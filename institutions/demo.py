@@ -25,7 +25,7 @@ from accounts.roles import RUNS_INSTITUTION
 from agencies.models import Department
 from core import clock
 
-from . import rules, services
+from . import demo_care, rules, services
 from .models import Institution
 from .validators import make_credit_code
 from .workdays import is_workday
@@ -54,6 +54,7 @@ class DemoInstitution:
     demonstration_on: dt.date | None = None
     cancelled: dt.date | None = None
     operator: str = ""
+    category: str = "centre"
 
 
 D = dt.date
@@ -108,9 +109,13 @@ INSTITUTIONS = [
     # A reasoned non-compliance notice, made public.
     DemoInstitution(20, "菜园坝彩虹岛托育园", "菜园坝街道办事处", "enterprise", 25, ("full_day",), D(2026, 9, 8),
                     "noncompliant", submitted_wd_ago=20),
+    # A 家庭托育点 (《家庭托育点管理办法（试行）》: at most 5 children, one carer per 3), filed like an institution.
+    DemoInstitution(21, "两路口小蜗牛家庭托育点", "两路口街道办事处", "enterprise", 5, ("full_day", "temporary"),
+                    D(2026, 2, 2), "filed", filed=D(2026, 3, 2), category="family"),
 ]
 
 CLASSES = {
+    5: [("mixed", 5, 2)],
     20: [("mixed", 18, 3)],
     25: [("toddler", 10, 2), ("preschool", 15, 3)],
 }
@@ -189,7 +194,7 @@ def _build_one(spec: DemoInstitution, *, coordinator, registrar, streets, today)
         capacity=spec.capacity, service_types=spec.services, serves_meals=spec.meals,
         is_employer_run=spec.flags.get("is_employer_run", False),
         is_kindergarten_class=spec.flags.get("is_kindergarten_class", False),
-        is_community_point=spec.flags.get("is_community_point", False),
+        is_community_point=spec.flags.get("is_community_point", False), category=spec.category,
     )
     institution = registration.institution
     if spec.stage == "registered":
@@ -268,5 +273,6 @@ def build(*, stdout) -> None:
             institution = Institution.objects.get(credit_code=code)
             if institution.status == Institution.Status.FILED:
                 _cancel(spec, institution, coordinator=coordinator)
+    demo_care.build(coordinator=coordinator, stdout=stdout)
     stdout.write(f"托育机构演示数据：新建 {created} 家（共 {len(INSTITUTIONS)} 家，覆盖登记、草稿、待审核、退回补正、"
                  "已备案、变更审核中、已注销、不符合要求告知各阶段）。")

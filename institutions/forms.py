@@ -27,6 +27,9 @@ class RegistrationForm(forms.Form):
     credit_code = forms.CharField(label="统一社会信用代码", max_length=40,
                                   help_text="18位，由登记机关核发（字母不含I、O、Z、S、V）。")
     nature = forms.ChoiceField(label="机构性质", choices=Institution.Nature.choices)
+    category = forms.ChoiceField(label="机构类别", choices=Institution.Category.choices, required=False,
+                                 initial=Institution.Category.CENTRE,
+                                 help_text="家庭托育点收托不超过5人，照护人员与婴幼儿之比不低于1:3。")
     legal_form = forms.ChoiceField(label="法人类型", choices=Institution.LegalForm.choices,
                                    help_text="事业单位由区委编办登记，社会组织由区民政局登记，营利性企业由区市场监管局登记。")
     registration_authority = forms.ModelChoiceField(
@@ -61,6 +64,9 @@ class RegistrationForm(forms.Form):
 
     def clean_credit_code(self):
         return normalise_credit_code(self.cleaned_data["credit_code"])
+
+    def clean_category(self):
+        return self.cleaned_data.get("category") or Institution.Category.CENTRE
 
 
 class FilingForm(forms.ModelForm):

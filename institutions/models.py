@@ -67,6 +67,10 @@ class ServiceOffer(models.Model):
 
 
 class Institution(ServiceOffer):
+    class Category(models.TextChoices):
+        CENTRE = "centre", "托育机构"
+        FAMILY = "family", "家庭托育点"
+
     class Nature(models.TextChoices):
         FOR_PROFIT = "for_profit", "营利性"
         NON_PROFIT = "non_profit", "非营利性"
@@ -108,6 +112,14 @@ class Institution(ServiceOffer):
     is_employer_run = models.BooleanField("用人单位举办", default=False)
     is_kindergarten_class = models.BooleanField("幼儿园托班", default=False)
     is_community_point = models.BooleanField("社区托育点", default=False)
+
+    # 《家庭托育点管理办法（试行）》(2023): its own category, filed like an institution, with
+    # its own limits (institutions.family_rules).
+    category = models.CharField("机构类别", max_length=16, choices=Category.choices, default=Category.CENTRE)
+    # 普惠托育: designated by the Health Commission from a date, with the places and price it covers.
+    inclusive_from = models.DateField("普惠认定日期", null=True, blank=True)
+    inclusive_places = models.PositiveIntegerField("普惠托位数", null=True, blank=True)
+    inclusive_price = models.DecimalField("普惠收费（元/月）", max_digits=9, decimal_places=2, null=True, blank=True)
 
     status = models.CharField("备案状态", max_length=16, choices=Status.choices, default=Status.REGISTERED)
     registered_on = models.DateField("登记日期")
@@ -476,3 +488,16 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年（{self.get_source_display()}）"
+
+
+# Monthly enrolment and quality assessment live in modules of their own (one job each);
+# imported here so Django finds them as this app's models.
+from .models_enrolment import EnrolmentReport  # noqa: E402,F401
+from .models_quality import (  # noqa: E402,F401
+    Assessment,
+    AssessmentScore,
+    QualityDimension,
+    QualityGrade,
+    QualityItem,
+    QualityStandard,
+)

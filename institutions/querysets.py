@@ -117,3 +117,39 @@ class RosterImportQuerySet(ScopedQuerySet):
         return self.filter(uploaded_by_id=user.pk)
 
 
+
+
+class EnrolmentReportQuerySet(ScopedQuerySet):
+    """Monthly enrolment: seen with its institution (coordinator/viewer all, registrar its
+    authority's, operator its own)."""
+
+    def visible_to(self, user):
+        from .models import Institution  # inside: institutions.models imports this module (cycle at app loading)
+
+        if sees_all(user):
+            return self
+        return self.filter(institution__in=Institution.objects.visible_to(user).values("pk"))
+
+
+class StandardQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        return self  # the standard's structure is public knowledge
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    """Quality assessments: the coordinator and viewer all; the operator its own institution's."""
+
+    def visible_to(self, user):
+        if sees_all(user):
+            return self
+        institution_id = _operator_institution_id(user)
+        if institution_id:
+            return self.filter(institution_id=institution_id)
+        return self.none()
+
+
+class AssessmentChildQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        from .models import Assessment  # inside: institutions.models imports this module (cycle at app loading)
+
+        return self.filter(assessment__in=Assessment.objects.visible_to(user).values("pk"))

@@ -13,6 +13,7 @@ from accounts.roles import is_coordinator, registers_own_authority_only
 from agencies.models import Department
 
 from . import rules
+from .family_rules import family_point_problems, is_family_point
 from .models import Institution
 from .validators import credit_code_errors
 
@@ -41,6 +42,8 @@ def registration_validate(
     existing_codes: set[str] | None = None,
     is_inclusive: bool = False,
     is_demonstration: bool = False,
+    category: str | None = None,
+    capacity: int | None = None,
 ) -> RegistrationCheck:
     """Every rule a new registration must satisfy, shared by the form and the
     roster import (which passes the database's codes and the authorities once).
@@ -86,5 +89,8 @@ def registration_validate(
                 check.add("registration_authority", f"系统中没有登记机关“{required}”")
     if street is not None and street.kind != Department.Kind.STREET:
         check.add("street", f"“{street.name}”不是渝中区的街道办事处")
+    if is_family_point(category):  # 家庭托育点: at most 5 places (institutions.family_rules)
+        for message in family_point_problems(children=capacity, what="托位数"):
+            check.add("capacity", message)
     return check
 

@@ -309,7 +309,7 @@ class InstitutionRosterResource(resources.ModelResource):
             authority=instance.registration_authority if instance.registration_authority_id else None,
             street=instance.street if instance.street_id else None, authorities_by_name=self.authorities,
             existing_codes=self.existing_codes, is_inclusive=instance.is_inclusive,
-            is_demonstration=instance.is_demonstration,
+            is_demonstration=instance.is_demonstration, category=instance.category, capacity=instance.capacity,
         )
         for key, messages in check.errors.items():
             if key not in errors:

@@ -175,7 +175,9 @@ def _fast_sheet_rows(workbook, sheet) -> list[tuple]:
     return rows
 
 
-def read_roster(source: IO[bytes], *, filename: str) -> RosterTable:
+def read_rows(source: IO[bytes], *, filename: str) -> list[tuple]:
+    """Every row of the file (.xlsx safely opened, or CSV in UTF-8/GBK) as a tuple of cell values;
+    shared by the registration roster and the monthly enrolment import."""
     head = source.read(4)
     source.seek(0)
     if head.startswith(b"PK\x03\x04"):
@@ -191,7 +193,7 @@ def read_roster(source: IO[bytes], *, filename: str) -> RosterTable:
                 rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
-        return _table(rows)
+        return rows
     if filename.lower().endswith(".xlsx"):
         raise RosterFileError("文件不是有效的 Excel（.xlsx）文件，请另存为 .xlsx 后重新上传。")
     raw = source.read()
@@ -205,5 +207,8 @@ def read_roster(source: IO[bytes], *, filename: str) -> RosterTable:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
         raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 编码。")
-    rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""))]
-    return _table(rows)
+    return [tuple(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+def read_roster(source: IO[bytes], *, filename: str) -> RosterTable:
+    return _table(read_rows(source, filename=filename))

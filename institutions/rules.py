@@ -197,3 +197,40 @@ def can_import_roster(user) -> bool:
 def can_keep_calendar(actor) -> bool:
     """The holiday calendar: a coordinator, or nobody (manage.py run by operations staff)."""
     return actor is None or is_coordinator(actor)
+
+
+# --- 普惠, enrolment and quality assessment (issue 15) ---------------------------------------
+
+
+def can_designate_inclusive(user) -> bool:
+    """普惠托育 is designated (and withdrawn) by the district Health Commission."""
+    return is_coordinator(user)
+
+
+def can_report_enrolment(user, institution_pk: int) -> bool:
+    """The monthly 在托人数: the institution's own account, or the coordinator on its behalf."""
+    return can_handle_filing(user, institution_pk)
+
+
+def can_import_enrolment(user) -> bool:
+    """Several institutions' monthly figures at once: the coordinator."""
+    return is_coordinator(user)
+
+
+def can_self_assess(user, institution_pk: int) -> bool:
+    """An institution fills its own quality self-assessment (自评); the coordinator may help."""
+    return can_handle_filing(user, institution_pk)
+
+
+def can_confirm_assessment(user) -> bool:
+    """The coordinator confirms (or returns) a submitted self-assessment."""
+    return is_coordinator(user)
+
+
+def can_load_quality_standard(actor) -> bool:
+    """Loading the standard's structure: a coordinator, or operations staff at the command line."""
+    return actor is None or is_coordinator(actor)
+
+# The monthly 在托人数 is due like a monthly progress report: on this day of the month reported
+# (the default of Plan.report_due_day), read through progress.periods by the pages.
+ENROLMENT_DUE_DAY = 25

@@ -18,6 +18,9 @@ from audit.models import ObjectChange
 from core import clock
 
 from . import rules
+from .models_enrolment import EnrolmentReport
+from .models_quality import Assessment, AssessmentScore, QualityDimension
+from .family_rules import family_filing_problems
 from .models import (
     OPEN_FILING_STATES,
     SERVICE_FIELDS,
@@ -153,6 +156,7 @@ def filing_warnings(filing: Filing) -> list[str]:
     return [
         *rules.class_warnings(filing.classes.all()),
         *rules.premises_warnings(ownership=filing.premises_ownership, lease_years=filing.lease_years),
+        *family_filing_problems(filing),
     ]
 
 
@@ -346,8 +350,8 @@ def directory_entries(*, q: str = "", street_id: int | None = None, service_type
     (nothing about staff, contacts or credit codes)."""
     queryset = Institution.objects.publicly_listed().select_related("street").only(
         "name", "address", "street__name", "capacity", "is_inclusive", "is_demonstration", "public_phone",
-        *SERVICE_FIELDS.values(),
-    )
+        "category", *SERVICE_FIELDS.values(),
+    ).annotate(quality_grade=confirmed_grade())
     q = (q or "").strip()
     if q:
         queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q))
@@ -373,3 +377,43 @@ def public_noncompliance_notices(*, limit: int = 50) -> QuerySet[Filing]:
 def registration_authorities() -> dict[str, Department]:
     """The three registration authorities (task 8) by name."""
     return {d.name: d for d in Department.objects.filter(name__in=rules.REGISTRATION_AUTHORITIES)}
+
+
+# --- quality assessment and enrolment (issue 15) ------------------------------------------------
+
+
+def confirmed_grade():
+    """The latest confirmed quality grade of each institution, as a subquery (one query for a list)."""
+    return Subquery(
+        Assessment.objects.filter(institution=OuterRef("pk"), status=Assessment.Status.CONFIRMED)
+        .order_by("-confirmed_on", "-pk").values("grade")[:1]
+    )
+
+
+def assessments_of(*, user, institution: Institution) -> QuerySet[Assessment]:
+    return Assessment.objects.for_user(user).filter(institution=institution).select_related(
+        "standard", "confirmed_by").order_by("-created_at", "-pk")
+
+
+def latest_confirmed_assessment(institution: Institution) -> Assessment | None:
+    return (Assessment.objects.filter(institution=institution, status=Assessment.Status.CONFIRMED)
+            .order_by("-confirmed_on", "-pk").first())
+
+
+def assessment_detail(*, user, pk: int) -> Assessment:
+    queryset = Assessment.objects.for_user(user).select_related("institution", "standard", "confirmed_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def assessment_sheet(assessment: Assessment) -> list[tuple[QualityDimension, list[AssessmentScore]]]:
+    """The assessment's scores grouped under the standard's dimensions (two queries)."""
+    scores = list(AssessmentScore.objects.filter(assessment=assessment).select_related("item__dimension"))
+    groups: dict[int, tuple[QualityDimension, list[AssessmentScore]]] = {}
+    for score in scores:
+        groups.setdefault(score.item.dimension_id, (score.item.dimension, []))[1].append(score)
+    return list(groups.values())
+
+
+def enrolments_of(*, user, institution: Institution, limit: int = 24) -> QuerySet[EnrolmentReport]:
+    return EnrolmentReport.objects.for_user(user).filter(institution=institution).select_related(
+        "reported_by").order_by("-period")[:limit]

@@ -29,6 +29,14 @@ urlpatterns = [
     path("filings/<int:pk>/receipt/", views.ReceiptView.as_view(), name="receipt"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document-download"),
     path("documents/<int:pk>/delete/", views.DocumentDeleteView.as_view(), name="document-delete"),
+    # 普惠, enrolment, utilisation, quality assessment (issue 15)
+    path("institutions/<int:pk>/inclusive/", views.InclusiveView.as_view(), name="inclusive"),
+    path("institutions/<int:pk>/enrolment/", views.EnrolmentView.as_view(), name="enrolment"),
+    path("institutions/enrolment/import/", views.EnrolmentImportView.as_view(), name="enrolment-import"),
+    path("institutions/utilisation/", views.UtilisationView.as_view(), name="utilisation"),
+    path("institutions/<int:pk>/quality/", views.InstitutionQualityView.as_view(), name="quality"),
+    path("assessments/<int:pk>/", views.AssessmentView.as_view(), name="assessment"),
+    path("assessments/review/", views.AssessmentQueueView.as_view(), name="assessment-queue"),
     # public: no login (the view is marked login_not_required)
     path("directory/", views.DirectoryView.as_view(), name="directory"),
 ]

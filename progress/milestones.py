@@ -66,6 +66,7 @@ class MilestoneRow:
 
 
 def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = True) -> list[MilestoneRow]:
+    # A computed metric is read at the same day as the status beside it (it was read at today).
     today = on or clock.today()
     milestones = list(milestones)
     files: dict[int, list] = {}
@@ -73,5 +74,6 @@ def milestone_rows(milestones, *, on: dt.date | None = None, with_files: bool = 
         for f in MilestoneFile.objects.filter(milestone_id__in=[m.pk for m in milestones]):
             files.setdefault(f.milestone_id, []).append(f)
     return [
-        MilestoneRow(m, milestone_metric(m) if m.is_metric else None, files.get(m.pk, []), today) for m in milestones
+        MilestoneRow(m, milestone_metric(m, on=today) if m.is_metric else None, files.get(m.pk, []), today)
+        for m in milestones
     ]

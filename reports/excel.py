@@ -34,6 +34,7 @@ from accounts.roles import sees_all
 from agencies.models import Department
 from core import clock
 from core.spreadsheets import MAX_ROW_HEIGHT_PT, append_safe, row_height, set_safe
+from institutions import indicators as care_indicators
 from progress import periods
 from progress.lights import DONE, GREEN, LABELS, RED, YELLOW, cn_date
 from progress.timerules import milestone_due_soon_days, read_date, report_due_soon_days
@@ -358,6 +359,21 @@ INSTITUTION_COLUMNS = ["序号", "街道", "登记机构数", "已备案", "备�
 INSTITUTION_WIDTHS = [6, 22, 11, 10, 11, 11, 13, 9]
 
 
+PERCENT_LABELS = {"备案完成率", "普惠托位占已备案托位比例", "托位使用率（在托人数/托位数）"}
+
+
+def care_summary(on: dt.date) -> list[tuple[str, object]]:
+    """普惠, utilisation, quality and 家庭托育点 at D (institutions.indicators, the milestones' source)."""
+    utilisation = care_indicators.utilisation_rate(on)
+    return [
+        ("普惠托位数（个）", care_indicators.inclusive_places(on)),
+        ("普惠托位占已备案托位比例", float(care_indicators.inclusive_share(on)) / 100),
+        ("托位使用率（在托人数/托位数）", float(utilisation) / 100 if utilisation is not None else "—"),
+        ("完成质量评估（已确认）机构数（家）", care_indicators.assessed_count(on)),
+        ("已备案家庭托育点（家）", care_indicators.family_point_count(on)),
+    ]
+
+
 def _institution_sheet(sheet, *, user, filters: ReportFilters) -> None:
     sheet.title = "托育机构汇总"
     ncols = len(INSTITUTION_COLUMNS)
@@ -368,6 +384,8 @@ def _institution_sheet(sheet, *, user, filters: ReportFilters) -> None:
         ("备案完成率", float(ind.completion_rate) / 100), ("示范性机构数（家）", ind.demonstration),
         ("已备案托位数（个）", ind.capacity),
         (f"每千人口托位数（常住人口 {ind.population:,} 人，目标 {ind.target}）", float(ind.per_thousand)),
+        # Tasks 10–13's facts (issue 15), read at the report's date like the rows above.
+        *care_summary(filters.on),
     ]
     for label, value in summary:
         append_safe(sheet, ["", label, "", "", value])
@@ -376,7 +394,7 @@ def _institution_sheet(sheet, *, user, filters: ReportFilters) -> None:
         for col in range(2, 6):
             sheet.cell(row=row, column=col).border = BORDER
             sheet.cell(row=row, column=col).font = BODY_FONT
-        sheet.cell(row=row, column=5).number_format = "0.0%" if label == "备案完成率" else "#,##0.##"
+        sheet.cell(row=row, column=5).number_format = "0.0%" if label in PERCENT_LABELS else "#,##0.##"
         sheet.row_dimensions[row].height = 20
     sheet.append([])
     header_row = _header(sheet, INSTITUTION_COLUMNS, INSTITUTION_WIDTHS)

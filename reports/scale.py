@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Department
-from institutions.models import Institution
+from institutions.models import EnrolmentReport, Institution
 from institutions.validators import make_credit_code
 from progress import periods
 from progress.models import AssignmentCompletion, ProgressReport, ReportingPeriod, ReportTransition, SupervisionNotice
@@ -351,21 +351,50 @@ def generate(scale: Scale, *, stdout=None) -> dict:
         if cancelled and cancelled > scale.end:
             cancelled = None
         demo = filed is not None and rng.random() < 0.01
+        capacity, inclusive = rng.randint(20, 150), rng.random() < 0.3
         institutions.append(Institution(
             name=f"{MARK}托育中心{i + 1:05d}", credit_code=make_credit_code(prefix, f"B{scale.seed % 10}{i:06d}"),
             nature=nature, legal_form=form, registration_authority=authorities[form if form != "enterprise"
                                                                               else "for_profit"],
-            street=rng.choice(streets), address=f"渝中区规模路{i + 1}号", capacity=rng.randint(20, 150),
-            offers_full_day=True, is_inclusive=rng.random() < 0.3, is_demonstration=demo,
+            street=rng.choice(streets), address=f"渝中区规模路{i + 1}号", capacity=capacity,
+            offers_full_day=True, is_inclusive=inclusive, is_demonstration=demo,
+            inclusive_from=(filed or registered) if inclusive else None,
+            inclusive_places=capacity if inclusive else None,
             demonstration_on=filed + dt.timedelta(days=200) if demo else None,
             status="cancelled" if cancelled else ("filed" if filed else "registered"),
             registered_on=registered, filed_on=filed, cancelled_on=cancelled,
         ))
     Institution.objects.bulk_create(institutions, batch_size=BATCH)
+    n_enrolment = _enrolment(institutions, scale.end, rng)
     counts = {
         "plans": len(plans), "tasks": len(items), "assignments": len(assignments), "reports": n_reports,
         "transitions": n_steps, "notices": len(notices), "institutions": len(institutions),
-        "milestones": len(milestones), "completions": len(completions),
+        "milestones": len(milestones), "completions": len(completions), "enrolment": n_enrolment,
     }
     _log(stdout, "完成：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     return counts
+
+
+ENROLMENT_MONTHS = 12
+
+
+def _enrolment(institutions, end: dt.date, rng) -> int:
+    """The last twelve months of 在托人数 of every institution filed (and not cancelled) by then."""
+    rows, total = [], 0
+    for inst in institutions:
+        if inst.filed_on is None or inst.cancelled_on is not None:
+            continue
+        for back in range(ENROLMENT_MONTHS, 0, -1):
+            period = _month_start(end, back)
+            if period < inst.filed_on.replace(day=1):
+                continue
+            children = round(inst.capacity * rng.uniform(0.4, 0.95))
+            rows.append(EnrolmentReport(
+                institution=inst, period=period, toddler=children // 2, preschool=children - children // 2,
+                children=children, source=EnrolmentReport.Source.IMPORT, reported_at=_aware(period.replace(day=20), 10),
+            ))
+        if len(rows) >= BATCH:
+            EnrolmentReport.objects.bulk_create(rows, batch_size=BATCH)
+            total, rows = total + len(rows), []
+    EnrolmentReport.objects.bulk_create(rows, batch_size=BATCH)
+    return total + len(rows)

@@ -52,6 +52,27 @@ DEMO_TASKS = [
     (7, 1, "托育服务人才就业支持", "（演示数据）将托育从业人员纳入就业创业扶持范围，落实培训补贴和社保补贴。",
      "区人力社保局", ["区财政局"]),
 ]
+# Tasks 10–13 of the annex (regulation of institutions) carried into the demo plan with metric
+# milestones computed from the registry (普惠, 家庭托育点, enrolment, quality assessment).
+REGULATION_TASKS = [
+    (10, 1, "支持提供多样化婴幼儿照护服务", "（演示数据）提供全日托、半日托、计时托、临时托等多样化服务，扩大普惠托育服务供给。",
+     "区卫生健康委", ["区教委", "各街道办事处"]),
+    (11, 2, "加强婴幼儿照护服务机构的安全监管", "（演示数据）家庭托育点纳入备案管理，收托不超过5人、照护人员配比不低于1:3。",
+     "区卫生健康委", ["区市场监管局", "各街道办事处"]),
+    (12, 2, "加强婴幼儿照护服务机构卫生保健工作", "（演示数据）已备案机构按月报送在托人数，掌握托位使用情况。",
+     "区卫生健康委", ["区教委"]),
+    (13, 2, "加强婴幼儿照护服务机构专业化、规范化建设", "（演示数据）按《托育机构质量评估标准》开展质量评估，评估结果向社会公示。",
+     "区卫生健康委", ["区市场监管局", "区民政局"]),
+]
+# (task, title, due, target, unit, metric source)
+REGULATION_MILESTONES = [
+    (10, "（演示）2026年底普惠托位占已备案托位的50%", dt.date(2026, 12, 31), 50, "%", "institutions.inclusive_share"),
+    (10, "（演示）2026年底普惠托位达到100个", dt.date(2026, 12, 31), 100, "个", "institutions.inclusive_places"),
+    (11, "（演示）2026年底备案家庭托育点达到3个", dt.date(2026, 12, 31), 3, "个", "institutions.family_point_count"),
+    (12, "（演示）2026年底托位使用率达到60%", dt.date(2026, 12, 31), 60, "%", "institutions.utilisation_rate"),
+    (13, "（演示）2026年底完成质量评估的机构达到5家", dt.date(2026, 12, 31), 5, "家",
+     "institutions.assessed_count"),
+]
 
 
 @transaction.atomic
@@ -66,6 +87,9 @@ def build(*, stdout) -> None:
     if demo is None:
         demo = _demo_plan(coordinator)
         stdout.write(f"已创建演示方案“{DEMO_TITLE}”（{demo.items.count()}项任务，自2026年1月1日起实施）。")
+    if not demo.items.filter(kind=WorkItem.Kind.TASK, number=10).exists():
+        _regulation_tasks(demo, coordinator)
+        stdout.write("演示方案已加入任务10–13（普惠、家庭托育点、在托人数、质量评估）的自动计算节点目标。")
     old = Plan.objects.filter(document_number=PLAN_2020, status=Plan.Status.IN_FORCE).first()
     if old is not None and today > ENDED_ON:
         plan_end(plan=old, actor=coordinator, ended_on=ENDED_ON, closing_summary=CLOSING_SUMMARY)
@@ -99,3 +123,24 @@ def _demo_plan(coordinator) -> Plan:
         Milestone(plan=plan, task=None, title="（演示）2027年每千人口托位数达到4.5个", due_date=dt.date(2027, 12, 31)),
     ])
     return plan_publish(plan=plan, actor=coordinator, in_force_from=DEMO_FROM)
+
+
+def _regulation_tasks(plan: Plan, coordinator) -> None:
+    """Tasks 10–13 with their metric milestones (also added to a demo plan built before them)."""
+    sections = {s.number: s for s in plan.sections.all()}
+    names = [name for *_, lead, resp in REGULATION_TASKS for name in [lead, *resp]]
+    units = departments_ensure(names=names, actor=coordinator)
+    items = {}
+    for number, section, title, content, lead, responsible in REGULATION_TASKS:
+        item = WorkItem.objects.create(plan=plan, kind=WorkItem.Kind.TASK, section=sections[section], number=number,
+                                       title=title, content=content, lead_unit=units[lead])
+        Responsibility.objects.bulk_create(
+            Responsibility(task=item, department=units[n], position=i) for i, n in enumerate(responsible, 1)
+        )
+        assignments_sync(task=item)
+        items[number] = item
+    Milestone.objects.bulk_create([
+        Milestone(plan=plan, task=items[number], title=title, due_date=due, target_value=target, value_unit=unit,
+                  metric_source=source, position=i)
+        for i, (number, title, due, target, unit, source) in enumerate(REGULATION_MILESTONES, 1)
+    ])

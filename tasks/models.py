@@ -246,10 +246,16 @@ class Milestone(models.Model):
 
     class MetricSource(models.TextChoices):
         """Indicators the portal computes from its own data: "<app>.<name>"
-        names the function `<app>/indicators.py: <name>()` returning the live value."""
+        names the function `<app>/indicators.py: <name>(as_of)` returning the value at that day."""
 
         FILING_COMPLETION_RATE = "institutions.filing_completion_rate", "现有托育机构登记备案完成率"
         DEMONSTRATION_COUNT = "institutions.demonstration_count", "示范性托育机构数量"
+        # Tasks 10–13 (regulation of institutions, issue 15): computed from the registry's facts.
+        INCLUSIVE_PLACES = "institutions.inclusive_places", "普惠托位数"
+        INCLUSIVE_SHARE = "institutions.inclusive_share", "普惠托位占已备案托位比例（%）"
+        UTILISATION_RATE = "institutions.utilisation_rate", "托位使用率（在托人数/托位数，%）"
+        ASSESSED_COUNT = "institutions.assessed_count", "完成质量评估（已确认）的托育机构数"
+        FAMILY_POINT_COUNT = "institutions.family_point_count", "已备案家庭托育点数量"
 
     # A metric's current value: typed in (current_value), or computed live when
     # metric_source names an indicator (never typed in twice).

@@ -17,6 +17,7 @@ from core import clock
 from core.uploads import JPEG, PDF, PNG, generated_name, validate_upload
 
 from .. import rules
+from ..family_rules import family_filing_problems
 from ..models import (
     OPEN_FILING_STATES,
     SERVICE_FIELDS,
@@ -221,6 +222,7 @@ def filing_submission_problems(filing: Filing) -> list[str]:
         if not classes:
             problems.append("请填写班级设置（至少一个班）。")
         problems.extend(f"{p[:-1]}，请调整班级设置后再提交。" for p in rules.class_size_problems(classes))
+        problems.extend(family_filing_problems(filing))
     if filing.kind == Filing.Kind.CHANGE:
         if not filing.change_summary.strip():
             problems.append("请填写变更事项。")

@@ -45,6 +45,7 @@ def registration_record(
     is_community_point: bool = False,
     is_inclusive: bool = False,
     is_demonstration: bool = False,
+    category: str = Institution.Category.CENTRE,
 ) -> Registration:
     """A registrar (or the coordinator) records a registration: the institution
     enters the registry as 已登记待备案 and the Health Commission is told a filing
@@ -53,7 +54,7 @@ def registration_record(
     check = registration_validate(
         actor=actor, credit_code=code, nature=nature, legal_form=legal_form,
         authority=registration_authority, street=street, authorities_by_name=registration_authorities(),
-        is_inclusive=is_inclusive, is_demonstration=is_demonstration,
+        is_inclusive=is_inclusive, is_demonstration=is_demonstration, category=category, capacity=capacity,
     )
     if not name.strip():
         check.add("name", "机构名称不能为空")
@@ -68,7 +69,7 @@ def registration_record(
         is_employer_run=is_employer_run, is_kindergarten_class=is_kindergarten_class,
         is_community_point=is_community_point, is_inclusive=is_inclusive, is_demonstration=is_demonstration,
         demonstration_on=today if is_demonstration else None,
-        registered_on=registered_on or today,
+        registered_on=registered_on or today, category=category,
         **{f: code_ in set(service_types) for code_, f in SERVICE_FIELDS.items()},
     )
     try:
@@ -125,12 +126,18 @@ def institution_update_flags(
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     before = snapshot(institution)
     institution.is_inclusive = is_inclusive
+    # 普惠 counts from a date with its places (services.care); a plain tick dates it today, all places.
+    if is_inclusive and institution.inclusive_from is None:
+        institution.inclusive_from, institution.inclusive_places = clock.today(), institution.capacity
+    elif not is_inclusive:
+        institution.inclusive_from = institution.inclusive_places = institution.inclusive_price = None
     institution.is_demonstration = is_demonstration
     if is_demonstration:
         institution.demonstration_on = demonstration_on or institution.demonstration_on or clock.today()
     else:
         institution.demonstration_on = None
-    institution.save(update_fields=["is_inclusive", "is_demonstration", "demonstration_on", "updated_at"])
+    institution.save(update_fields=["is_inclusive", "is_demonstration", "demonstration_on", "inclusive_from",
+                                    "inclusive_places", "inclusive_price", "updated_at"])
     change_record(actor=actor, instance=institution, action=ObjectChange.Action.UPDATE, before=before,
                   comment="认定普惠性/示范性")
     return institution

@@ -51,6 +51,12 @@ def roster_upload(*, actor, upload) -> RosterImport:
     dry run and confirmation. Stored in the default storage: every host sees it."""
     if not rules.can_import_roster(actor):
         raise PermissionDenied("只有登记机关或区卫生健康委可以导入名册。")
+    return roster_file_keep(actor=actor, upload=upload)
+
+
+def roster_file_keep(*, actor, upload) -> RosterImport:
+    """Check an uploaded table (.xlsx or .csv, by content, size, name) and keep it for its dry run
+    and confirmation; the caller has checked who uploads. Also the enrolment import's."""
     try:
         name = check_file_name(upload.name)
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 """Pages of the registry, one module per job. Thin: each view states its roles, reads through a selector (outside
 scope is 404) and writes through a service (core.service_calls). urls.py imports the public names from here."""
+from .care import EnrolmentImportView, EnrolmentView, InclusiveView, UtilisationView
 from .directory import DirectoryView
 from .filings import (
     DocumentDeleteView,
@@ -15,6 +16,7 @@ from .filings import (
     ReceiptView,
     ReviewQueueView,
 )
+from .quality import AssessmentQueueView, AssessmentView, InstitutionQualityView
 from .registry import (
     InstitutionDetailView,
     InstitutionFlagsView,
@@ -30,4 +32,7 @@ __all__ = [
     "InstitutionDetailView", "InstitutionFlagsView", "InstitutionListView", "MyInstitutionView", "OperatorLinkView",
     "ReceiptView", "RegistrationCreateView", "RegistrationListView", "ReviewQueueView", "RosterExportView",
     "RosterImportView",
+    # issue 15
+    "AssessmentQueueView", "AssessmentView", "EnrolmentImportView", "EnrolmentView", "InclusiveView",
+    "InstitutionQualityView", "UtilisationView",
 ]

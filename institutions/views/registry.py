@@ -12,6 +12,8 @@ from core.views import RoleRequiredMixin
 
 from .. import selectors, services
 from ..forms import FlagsForm, InstitutionFilterForm, OperatorLinkForm
+from ..forms_care import InclusiveForm
+from .care import enrolment_due
 from ..rules import can_handle_filing, can_review_filings
 
 
@@ -24,7 +26,8 @@ class InstitutionListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         self.filter_form = InstitutionFilterForm(self.request.GET or None)
         queryset = selectors.institutions_for_user(self.request.user)
-        return selectors.institutions_search(queryset, **self.filter_form.filters()).order_by("street__position", "name", "pk")
+        return selectors.institutions_search(queryset, **self.filter_form.filters()).annotate(
+            quality_grade=selectors.confirmed_grade()).order_by("street__position", "name", "pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, query=self.request.GET.urlencode(), **kwargs)
@@ -51,6 +54,11 @@ class InstitutionDetailView(RoleRequiredMixin, TemplateView):
             }),
             link_form=kwargs.pop("link_form", None) or OperatorLinkForm(),
             operators=institution.operators.all() if can_review_filings(user) else (),
+            confirmed_assessment=selectors.latest_confirmed_assessment(institution),
+            enrolment_due=enrolment_due(institution),
+            inclusive_form=InclusiveForm(initial={
+                "inclusive_from": institution.inclusive_from, "places": institution.inclusive_places,
+                "price": institution.inclusive_price}),
             **kwargs,
         )
 

@@ -8,7 +8,7 @@ import pytest
 from accounts.demo import demo_accounts_ensure
 from accounts.models import User
 from institutions import demo, indicators
-from institutions.models import Filing, Institution, Registration
+from institutions.models import Assessment, EnrolmentReport, Filing, Institution, Registration
 from institutions.selectors import directory_entries, review_queue
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +19,15 @@ def test_demo_registry_covers_every_stage_and_is_idempotent(plan_2020, settings)
     demo_accounts_ensure(password="Demo-password-2026")
     out = io.StringIO()
     demo.build(stdout=out)
-    assert "新建 20 家" in out.getvalue()
-    assert Institution.objects.count() == 20
+    assert "新建 21 家" in out.getvalue()
+    assert Institution.objects.count() == 21
     statuses = set(Institution.objects.values_list("status", flat=True))
     assert statuses == {"registered", "filed", "cancelled"}
     filing_states = set(Filing.objects.values_list("kind", "status"))
     for state in [("new", "draft"), ("new", "submitted"), ("new", "returned"), ("new", "filed"),
                   ("change", "submitted"), ("cancel", "filed"), ("new", "noncompliant")]:
         assert state in filing_states, state
-    assert Registration.objects.count() == 20
+    assert Registration.objects.count() == 21
     assert len({i.street_id for i in Institution.objects.all()}) == 11
 
     # 2020: every existing institution filed, one 示范性 → tasks 8 and 9 met.
@@ -45,5 +45,14 @@ def test_demo_registry_covers_every_stage_and_is_idempotent(plan_2020, settings)
     assert {"green", "red"} <= set(lights) and len(lights) == 4
     assert "七星岗宝宝乐托育园" not in {e.name for e in directory_entries()}
 
+    # Issue 15: a filed 家庭托育点, dated 普惠 designations, monthly enrolment, an assessed institution.
+    assert Institution.objects.filter(category="family", status="filed", capacity__lte=5).count() == 1
+    assert indicators.inclusive_places(dt.date(2026, 2, 28)) < indicators.inclusive_places(dt.date(2026, 3, 1))
+    assert EnrolmentReport.objects.exists() and indicators.utilisation_rate() is not None
+    assert indicators.assessed_count() == 1
+    assert Assessment.objects.filter(status="submitted").count() == 1
+    counts = (EnrolmentReport.objects.count(), Assessment.objects.count())
+
     demo.build(stdout=io.StringIO())
-    assert Institution.objects.count() == 20 and Filing.objects.filter(kind="cancel").count() == 1
+    assert Institution.objects.count() == 21 and Filing.objects.filter(kind="cancel").count() == 1
+    assert (EnrolmentReport.objects.count(), Assessment.objects.count()) == counts

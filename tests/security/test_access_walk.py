@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import os
 from pathlib import Path
 
@@ -666,8 +667,22 @@ def _report(kind: str, table: dict, results: list[tuple]) -> None:
     assert not unexpected_200
 
 
+def extension_walks():
+    """Walks of later pages kept in files of their own (tests/security/test_access_walk_<name>.py, each with
+    GET, POST and TARGETS tables in this file's format): their rows count as this table's."""
+    modules = []
+    for path in sorted(Path(__file__).parent.glob("test_access_walk_*.py")):
+        modules.append(importlib.import_module(f"{__package__}.{path.stem}"))
+    return modules
+
+
 def test_every_url_has_a_row():
     """A new page must be decided: its URL needs a row in GET (and in POST if it takes POST)."""
+    GET, POST, TARGETS = dict(globals()["GET"]), dict(globals()["POST"]), dict(globals()["TARGETS"])  # noqa: N806
+    for module in extension_walks():
+        GET.update(module.GET)
+        POST.update(module.POST)
+        TARGETS.update(module.TARGETS)
     names, unnamed = portal_url_names()
     assert not unnamed, f"URL patterns without a name cannot be walked: {unnamed}"
     tabled = {name for name, _ in GET}
