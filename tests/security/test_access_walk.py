@@ -119,6 +119,10 @@ GET = {
     ("notifications:mark-read", "own"):                  "L    405   405  405  405  405  405  405  405   2F",
     ("notifications:mark-read", "other"):                "L    405   405  405  405  405  405  405  405   2F",
     ("notifications:mark-all-read", "-"):                "L    405   405  405  405  405  405  405  405   2F",
+    # messenger (工作消息): the coordinators configure the units' group robots and read the deliveries
+    ("messenger:channels", "-"):                         "L    200   403  403  403  403  403  403  403   2F",
+    ("messenger:deliveries", "-"):                       "L    200   403  403  403  403  403  403  403   2F",
+    ("messenger:channel-deactivate", "own"):             "L    405   403  403  403  403  403  403  403   2F",
     # institutions: registry
     ("institutions:list", "-"):                          "L    200   403  403  200  200  403  403  403   2F",
     ("institutions:mine", "-"):                          "L    403   403  403  403  403  R    403  R     2F",
@@ -250,6 +254,8 @@ POST = {
     ("notifications:mark-read", "own"):                  "L    404   R    404  404  404  404  404  404   2F",
     ("notifications:mark-read", "other"):                "L    404   404  404  404  404  404  R    404   2F",
     ("notifications:mark-all-read", "-"):                "L    R     R    R    R    R    R    R    R     2F",
+    ("messenger:channels", "-"):                         "L    R     403  403  403  403  403  403  403   2F",
+    ("messenger:channel-deactivate", "own"):             "L    R     403  403  403  403  403  403  403   2F",
     ("institutions:flags", "own"):                       "L    R     403  403  403  403  403  403  403   2F",
     ("institutions:flags", "other"):                     "L    R     403  403  403  403  403  403  403   2F",
     ("institutions:link-operator", "own"):               "L    R     403  403  403  403  403  403  403   2F",
@@ -343,6 +349,8 @@ TARGETS = {
        for name in ("tasks:plan", "tasks:plan-publish", "tasks:plan-end")},
     "notifications:inbox": _none(), "notifications:detail": _own_other("note", "other_note"),
     "notifications:mark-read": _own_other("note", "other_note"), "notifications:mark-all-read": _none(),
+    "messenger:channels": _none(), "messenger:deliveries": _none(),
+    "messenger:channel-deactivate": {"own": _pk("messenger_channel")},
     "institutions:list": _none(), "institutions:mine": _none(),
     "institutions:detail": _own_other("institution", "other_institution"),
     "institutions:flags": _own_other("institution", "other_institution"),
@@ -418,6 +426,8 @@ def _post_body(w, name: str, variant: str) -> dict:
         },
         "accounts:two-factor-setup": lambda: {"token": "000000"},
         "accounts:lockouts": lambda: {"attempt": "0"},
+        "messenger:channels": lambda: {"unit": w.unit.pk, "kind": "wecom", "name": "工作群",
+                                       "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=walk"},
         "accounts:two-factor-verify": lambda: {"token": "000000"},
         "institutions:flags": lambda: {"is_inclusive": "on", "is_demonstration": "on",
                                        "demonstration_on": "2026-11-01"},
@@ -589,6 +599,7 @@ def world(users, settings, tmp_path):
     settings.PORTAL_2FA_FOR_ADMIN = True
     clear()
     w = build_world(users)
+    w.messenger_channel = _messenger_channel(w)
     w.spare_operator = type(w.operator).objects.create_user(
         username="spare-operator", password="Portal-test-2026!", role="operator"
     )
@@ -597,6 +608,15 @@ def world(users, settings, tmp_path):
     )
     yield w
     clear()
+
+
+def _messenger_channel(w):
+    from messenger.services import messenger_channel_create
+
+    return messenger_channel_create(
+        actor=w.coordinator, unit=w.unit, kind="dingtalk", name="工作群", secret="SECwalk",
+        webhook_url="https://oapi.dingtalk.com/robot/send?access_token=walk",
+    )
 
 
 def _clients(w) -> dict[str, Client]:

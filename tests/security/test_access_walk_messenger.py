@@ -1,0 +1,78 @@
+"""Who may open the work-messenger pages (工作消息): the coordinators only.
+Anonymous → the login page; every other role → 403, the staff of the robot's
+own unit included (a robot posts into a unit's group, but configuring it and
+reading its record is the district's); a robot that does not exist → 404.
+A refused POST changes nothing."""
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from messenger import services
+from messenger.models import MessengerChannel
+
+pytestmark = pytest.mark.django_db
+
+URL = "https://oapi.dingtalk.com/robot/send?access_token=walk-token"
+REFUSED_ROLES = ("officer", "leader", "viewer", "registrar", "operator", "other_officer")
+
+
+@pytest.fixture
+def channel(users):
+    # A robot of 区人力社保局: the unit of `officer` and `leader`.
+    return services.messenger_channel_create(
+        actor=users["coordinator"], unit=users["officer"].department, kind="dingtalk", name="工作群",
+        webhook_url=URL, secret="SECwalk-secret",
+    )
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _pages(channel):
+    return [reverse("messenger:channels"), reverse("messenger:deliveries")]
+
+
+def test_anonymous_is_sent_to_the_login_page(channel):
+    client = _client()
+    for url in _pages(channel):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+    response = client.post(reverse("messenger:channel-deactivate", args=[channel.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert MessengerChannel.objects.get(pk=channel.pk).active
+
+
+@pytest.mark.parametrize("role", REFUSED_ROLES)
+def test_every_other_role_is_refused_the_robots_own_unit_included(users, channel, role):
+    client = _client(users[role])
+    for url in _pages(channel):
+        assert client.get(url).status_code == 403, (role, url)
+    assert client.post(reverse("messenger:channel-deactivate", args=[channel.pk])).status_code == 403
+    response = client.post(reverse("messenger:channels"), {
+        "unit": users[role].department_id or users["officer"].department_id, "kind": "wecom", "name": "私建",
+        "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "secret": "",
+    })
+    assert response.status_code == 403
+    assert list(MessengerChannel.objects.values_list("pk", "active")) == [(channel.pk, True)]
+
+
+def test_a_robot_that_does_not_exist_is_a_404(users, channel):
+    client = _client(users["coordinator"])
+    assert client.post(reverse("messenger:channel-deactivate", args=[channel.pk + 1000])).status_code == 404
+    assert client.get(reverse("messenger:channel-deactivate", args=[channel.pk])).status_code == 405
+
+
+def test_the_coordinator_opens_the_pages_and_deactivates(users, channel):
+    client = _client(users["coordinator"])
+    for url in _pages(channel):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "walk-token" not in response.content.decode() and "SECwalk-secret" not in response.content.decode()
+    assert client.post(reverse("messenger:channel-deactivate", args=[channel.pk])).status_code == 302
+    assert not MessengerChannel.objects.get(pk=channel.pk).active
