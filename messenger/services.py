@@ -120,6 +120,8 @@ def messenger_enqueue(*, category: str, title: str, body: str = "", url: str = "
     """Record the message for the robots of the recipient's unit (the user, or its id: one query
     either way) and send it after commit. Never raises: a messenger problem must not undo or
     block the action that notified."""
+    if category in settings.MESSENGER_PERSONAL_CATEGORIES:
+        return []  # about one person's account or files: not for the unit's group
     try:
         channels = _channels_of(recipient, recipient_id)
         channels = list(channels.only("pk", "kind", "unit_id")) if channels is not None else []

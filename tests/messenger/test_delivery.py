@@ -87,6 +87,15 @@ def test_the_daily_digest_reaches_the_units_robot(world, receiver):
     assert MessengerDelivery.objects.filter(channel__unit=world.unit_b).count() == 0
 
 
+def test_messages_about_one_persons_account_or_files_stay_out_of_the_group(world, receiver):
+    robot(world, receiver)
+    notify(world.people.a_officer, title="您的登录密码已修改", category="account")
+    notify(world.people.a_officer, title="进展报告导出已完成", category="export", url="/dashboards/exports/1/")
+    notify(world.people.a_officer, title="督办单已签发", category="notice")
+    assert [p["markdown"]["title"] for p in receiver.accepted()] == ["督办单已签发"]
+    assert Notification.objects.filter(recipient=world.people.a_officer).count() == 3
+
+
 def test_one_message_to_several_people_of_a_unit_goes_to_its_group_once(world, receiver):
     robot(world, receiver)
     with transaction.atomic():

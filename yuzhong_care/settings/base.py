@@ -366,5 +366,8 @@ MESSENGER_HTTPS_ONLY = True
 MESSENGER_TIMEOUT_SECONDS = 5
 # Retries of a robot that fails passingly (5xx, timeout, rate limit): after 1, 5 and 30 minutes.
 MESSENGER_RETRY_SECONDS = (60, 300, 1800)
+# Inbox categories about one person (password and role changes, their own export's download link) stay
+# out of the unit's group chat.
+MESSENGER_PERSONAL_CATEGORIES = frozenset({"account", "export"})
 CELERY_BEAT_SCHEDULE["messenger-sweep-deliveries"] = {"task": "messenger.sweep_deliveries", "schedule": 600.0}
 # --- end work messenger ---
