@@ -92,6 +92,22 @@ def messenger_channel_deactivate(*, actor, channel: MessengerChannel) -> Messeng
     return channel
 
 
+@transaction.atomic
+def messenger_channel_test(*, actor, channel: MessengerChannel) -> MessengerDelivery:
+    """Send a test message to a robot now (after commit); its outcome shows in the deliveries."""
+    _require_coordinator(actor)
+    channel = MessengerChannel.objects.select_for_update().get(pk=channel.pk)
+    if not channel.active:
+        raise ValidationError("该机器人已停用，无法发送测试消息。")
+    now = clock.now()
+    title = "测试消息：工作消息机器人配置成功"
+    body = f"{actor}于{clock.local(now):%Y-%m-%d %H:%M}从督办平台发送了这条测试消息。此后本单位的站内消息和每日待办提醒将同步发到本群。"
+    delivery = _delivery_create(channel, dedupe=f"test:{channel.pk}:{now.isoformat()}", category="test", title=title,
+                                text=robots.message_text(title=title, body=body, link=_link("/")))
+    transaction.on_commit(lambda: delivery_dispatch(delivery.pk), robust=True)
+    return delivery
+
+
 # ---------------------------------------------------------------- enqueue
 
 
@@ -123,6 +139,8 @@ def messenger_enqueue(*, category: str, title: str, body: str = "", url: str = "
     if category in settings.MESSENGER_PERSONAL_CATEGORIES:
         return []  # about one person's account or files: not for the unit's group
     try:
+        # One plain SELECT outside the savepoint (no robots: no savepoint either). It needs this app's
+        # tables: deploy by migrating first, as always.
         channels = _channels_of(recipient, recipient_id)
         channels = list(channels.only("pk", "kind", "unit_id")) if channels is not None else []
         if not channels:
@@ -131,16 +149,10 @@ def messenger_enqueue(*, category: str, title: str, body: str = "", url: str = "
         text = robots.message_text(title=title, body=body, link=_link(url))
         with transaction.atomic():  # a savepoint: a failure here leaves the action's transaction intact
             for channel in channels:
-                payload = robots.payload_for(channel.kind, title=title, text=text)
-                delivery, new = MessengerDelivery.objects.get_or_create(
-                    channel=channel,
-                    dedupe_key=dedupe_key(unit_id=channel.unit_id, category=category, title=title, body=body,
-                                          url=url, key=key),
-                    defaults={
-                        "category": category[:32], "title": title[:TITLE_MAX], "payload": payload,
-                        "payload_digest": hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(),
-                        "created_at": clock.now(),
-                    },
+                delivery, new = _delivery_get_or_create(
+                    channel, category=category, title=title, text=text,
+                    dedupe=dedupe_key(unit_id=channel.unit_id, category=category, title=title, body=body, url=url,
+                                      key=key),
                 )
                 if new:
                     created.append(delivery.pk)
@@ -150,6 +162,28 @@ def messenger_enqueue(*, category: str, title: str, body: str = "", url: str = "
     for pk in created:
         transaction.on_commit(lambda pk=pk: delivery_dispatch(pk), robust=True)
     return created
+
+
+def _delivery_fields(channel, *, category: str, title: str, text: str) -> dict:
+    payload = robots.payload_for(channel.kind, title=title, text=text)
+    return {
+        "category": category[:32], "title": title[:TITLE_MAX], "payload": payload,
+        "payload_digest": hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(),
+        "created_at": clock.now(),
+    }
+
+
+def _delivery_get_or_create(channel, *, dedupe: str, category: str, title: str, text: str):
+    return MessengerDelivery.objects.get_or_create(
+        channel=channel, dedupe_key=dedupe, defaults=_delivery_fields(channel, category=category, title=title, text=text)
+    )
+
+
+def _delivery_create(channel, *, dedupe: str, category: str, title: str, text: str) -> MessengerDelivery:
+    key = hashlib.sha256(dedupe.encode("utf-8")).hexdigest()
+    return MessengerDelivery.objects.create(
+        channel=channel, dedupe_key=key, **_delivery_fields(channel, category=category, title=title, text=text)
+    )
 
 
 def delivery_dispatch(delivery_id: int) -> None:

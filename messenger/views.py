@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -49,6 +50,20 @@ class ChannelDeactivateView(RoleRequiredMixin, View):
         with service_call(request):
             services.messenger_channel_deactivate(actor=request.user, channel=channel)
             messages.success(request, f"已停用 {channel}，此后不再向该群发送消息。")
+        return redirect("messenger:channels")
+
+
+class ChannelTestView(RoleRequiredMixin, View):
+    allowed_roles = COORDINATES
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        channel = get_object_or_404(MessengerChannel.objects.for_user(request.user), pk=pk)
+        with service_call(request) as call:
+            services.messenger_channel_test(actor=request.user, channel=channel)
+            messages.success(request, f"已向 {channel} 发送测试消息，结果见下方发送记录。")
+        if call.ok:
+            return redirect(f"{reverse('messenger:deliveries')}?channel={channel.pk}")
         return redirect("messenger:channels")
 
 

@@ -164,3 +164,18 @@ def test_the_deliveries_page_shows_each_attempts_outcome(client, world, receiver
     assert "督办单已签发" in page and "errcode 310000：sign not match" in page
     page = client.get(reverse("messenger:deliveries"), {"status": "sent"}).content.decode()
     assert "督办单已签发" not in page
+
+
+def test_a_coordinator_sends_a_test_message_and_reads_its_outcome(client, world, receiver):
+    channel = _channel(world, receiver)
+    client.force_login(world.people.coordinator)
+    response = client.post(reverse("messenger:channel-test", args=[channel.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(f"?channel={channel.pk}")
+    assert [p["markdown"]["title"] for p in receiver.accepted()] == ["测试消息：工作消息机器人配置成功"]
+    page = client.get(response["Location"]).content.decode()
+    assert "测试消息：工作消息机器人配置成功" in page and "已送达" in page
+
+    services.messenger_channel_deactivate(actor=world.people.coordinator, channel=channel)
+    response = client.post(reverse("messenger:channel-test", args=[channel.pk]), follow=True)
+    assert "该机器人已停用，无法发送测试消息。" in response.content.decode()
+    assert len(receiver.hits) == 1

@@ -123,6 +123,7 @@ GET = {
     ("messenger:channels", "-"):                         "L    200   403  403  403  403  403  403  403   2F",
     ("messenger:deliveries", "-"):                       "L    200   403  403  403  403  403  403  403   2F",
     ("messenger:channel-deactivate", "own"):             "L    405   403  403  403  403  403  403  403   2F",
+    ("messenger:channel-test", "own"):                   "L    405   403  403  403  403  403  403  403   2F",
     # institutions: registry
     ("institutions:list", "-"):                          "L    200   403  403  200  200  403  403  403   2F",
     ("institutions:mine", "-"):                          "L    403   403  403  403  403  R    403  R     2F",
@@ -256,6 +257,7 @@ POST = {
     ("notifications:mark-all-read", "-"):                "L    R     R    R    R    R    R    R    R     2F",
     ("messenger:channels", "-"):                         "L    R     403  403  403  403  403  403  403   2F",
     ("messenger:channel-deactivate", "own"):             "L    R     403  403  403  403  403  403  403   2F",
+    ("messenger:channel-test", "own"):                   "L    R     403  403  403  403  403  403  403   2F",
     ("institutions:flags", "own"):                       "L    R     403  403  403  403  403  403  403   2F",
     ("institutions:flags", "other"):                     "L    R     403  403  403  403  403  403  403   2F",
     ("institutions:link-operator", "own"):               "L    R     403  403  403  403  403  403  403   2F",
@@ -351,6 +353,7 @@ TARGETS = {
     "notifications:mark-read": _own_other("note", "other_note"), "notifications:mark-all-read": _none(),
     "messenger:channels": _none(), "messenger:deliveries": _none(),
     "messenger:channel-deactivate": {"own": _pk("messenger_channel")},
+    "messenger:channel-test": {"own": _pk("messenger_channel")},
     "institutions:list": _none(), "institutions:mine": _none(),
     "institutions:detail": _own_other("institution", "other_institution"),
     "institutions:flags": _own_other("institution", "other_institution"),

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from messenger import services
-from messenger.models import MessengerChannel
+from messenger.models import MessengerChannel, MessengerDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,11 @@ def test_anonymous_is_sent_to_the_login_page(channel):
     for url in _pages(channel):
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response["Location"]
-    response = client.post(reverse("messenger:channel-deactivate", args=[channel.pk]))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    for name in ("messenger:channel-deactivate", "messenger:channel-test"):
+        response = client.post(reverse(name, args=[channel.pk]))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
     assert MessengerChannel.objects.get(pk=channel.pk).active
+    assert MessengerDelivery.objects.count() == 0
 
 
 @pytest.mark.parametrize("role", REFUSED_ROLES)
@@ -54,25 +56,31 @@ def test_every_other_role_is_refused_the_robots_own_unit_included(users, channel
     for url in _pages(channel):
         assert client.get(url).status_code == 403, (role, url)
     assert client.post(reverse("messenger:channel-deactivate", args=[channel.pk])).status_code == 403
+    assert client.post(reverse("messenger:channel-test", args=[channel.pk])).status_code == 403
     response = client.post(reverse("messenger:channels"), {
         "unit": users[role].department_id or users["officer"].department_id, "kind": "wecom", "name": "私建",
         "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "secret": "",
     })
     assert response.status_code == 403
     assert list(MessengerChannel.objects.values_list("pk", "active")) == [(channel.pk, True)]
+    assert MessengerDelivery.objects.count() == 0
 
 
 def test_a_robot_that_does_not_exist_is_a_404(users, channel):
     client = _client(users["coordinator"])
     assert client.post(reverse("messenger:channel-deactivate", args=[channel.pk + 1000])).status_code == 404
+    assert client.post(reverse("messenger:channel-test", args=[channel.pk + 1000])).status_code == 404
     assert client.get(reverse("messenger:channel-deactivate", args=[channel.pk])).status_code == 405
 
 
-def test_the_coordinator_opens_the_pages_and_deactivates(users, channel):
+def test_the_coordinator_opens_the_pages_tests_and_deactivates(users, channel, monkeypatch):
     client = _client(users["coordinator"])
     for url in _pages(channel):
         response = client.get(url)
         assert response.status_code == 200
         assert "walk-token" not in response.content.decode() and "SECwalk-secret" not in response.content.decode()
+    monkeypatch.setattr(services, "delivery_dispatch", lambda pk: None)  # no robot is called here
+    assert client.post(reverse("messenger:channel-test", args=[channel.pk])).status_code == 302
+    assert MessengerDelivery.objects.get().channel == channel
     assert client.post(reverse("messenger:channel-deactivate", args=[channel.pk])).status_code == 302
     assert not MessengerChannel.objects.get(pk=channel.pk).active
