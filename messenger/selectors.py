@@ -22,4 +22,4 @@ def deliveries_for_user(*, user, channel_id: int | None = None, status: str = ""
         qs = qs.filter(channel_id=channel_id)
     if status in MessengerDelivery.Status.values:
         qs = qs.filter(status=status)
-    return qs.defer("payload")
+    return qs.defer("payload", "title")

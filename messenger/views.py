@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import COORDINATES
+from notifications.models import Notification
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 
@@ -82,7 +83,13 @@ class DeliveryListView(RoleRequiredMixin, ListView):
         return selectors.deliveries_for_user(user=self.request.user, channel_id=self.channel_id, status=self.status)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             channels=selectors.channels_for_user(user=self.request.user), channel_id=self.channel_id,
             status=self.status, statuses=MessengerDelivery.Status.choices, **kwargs,
         )
+        # A message's title and body stay its recipients' (the inbox is private, even to coordinators):
+        # the record shows what kind of message it was, and how its delivery went.
+        labels = {**dict(Notification.Category.choices), "test": "测试消息"}
+        for delivery in context["deliveries"]:
+            delivery.kind_label = labels.get(delivery.category, delivery.category or "通知")
+        return context

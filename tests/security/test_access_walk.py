@@ -602,7 +602,6 @@ def world(users, settings, tmp_path):
     settings.PORTAL_2FA_FOR_ADMIN = True
     clear()
     w = build_world(users)
-    w.messenger_channel = _messenger_channel(w)
     w.spare_operator = type(w.operator).objects.create_user(
         username="spare-operator", password="Portal-test-2026!", role="operator"
     )
@@ -611,15 +610,6 @@ def world(users, settings, tmp_path):
     )
     yield w
     clear()
-
-
-def _messenger_channel(w):
-    from messenger.services import messenger_channel_create
-
-    return messenger_channel_create(
-        actor=w.coordinator, unit=w.unit, kind="dingtalk", name="工作群", secret="SECwalk",
-        webhook_url="https://oapi.dingtalk.com/robot/send?access_token=walk",
-    )
 
 
 def _clients(w) -> dict[str, Client]:
