@@ -19,7 +19,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -104,7 +103,7 @@ def payload_for(kind: str, *, title: str, text: str) -> dict:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913 - urllib's signature
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # urllib's signature
         return None  # a 3xx is then an HTTPError: refused, never followed
 
 
@@ -133,7 +132,7 @@ def post(*, kind: str, url: str, secret: str, payload: dict, timestamp_ms: int) 
     except urllib.error.HTTPError as exc:
         retryable = exc.code >= 500 or exc.code == 429
         raise RobotError(f"HTTP {exc.code}", retryable=retryable) from exc
-    except (urllib.error.URLError, socket.timeout, OSError) as exc:
+    except (TimeoutError, urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise RobotError(f"无法连接：{reason}", retryable=True) from exc
     try:

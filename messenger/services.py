@@ -25,8 +25,8 @@ from audit.services import change_record, snapshot
 from core import clock
 
 from . import crypto, robots
-from .rules import can_manage_channels
 from .models import MessengerChannel, MessengerDelivery
+from .rules import can_manage_channels
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def messenger_enqueue(*, category: str, title: str, body: str = "", url: str = "
                 )
                 if new:
                     created.append(delivery.pk)
-    except Exception:  # noqa: BLE001 - the inbox is the source of truth; the robot message is a courtesy
+    except Exception:  # the inbox is the source of truth; the robot message is a courtesy
         logger.warning("工作消息未能登记（接收人 %s）", getattr(recipient, "pk", recipient_id), exc_info=True)
         return []
     for pk in created:
@@ -193,7 +193,7 @@ def delivery_dispatch(delivery_id: int) -> None:
 
     try:
         send_delivery.apply_async(args=[delivery_id], retry=False)
-    except Exception:  # noqa: BLE001
+    except Exception:  # any broker trouble: the sweep sends it later
         logger.warning("工作消息未能排队（投递 %s），将由巡检重发", delivery_id, exc_info=True)
 
 

@@ -10,9 +10,9 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import COORDINATES
-from notifications.models import Notification
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
+from notifications.models import Notification
 
 from . import selectors, services
 from .forms import ChannelForm

@@ -115,7 +115,7 @@ def _valid_message(payload) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     receiver: Receiver
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         self.server.receiver.handle(self)
 
     def log_message(self, *args):  # quiet
