@@ -122,22 +122,11 @@ def build_world(users, *, progress: bool = True, institutions: bool = True) -> S
     w.union_officer = UserFactory(role="officer", department__name="区总工会")
     w.other_operator = None
     w.draft_plan = _draft_plan(w)
-    w.messenger_channel = _messenger_channel(w)
     if progress:
         _build_progress(w)
     if institutions:
         _build_institutions(w)
     return w
-
-
-def _messenger_channel(w):
-    """Our unit's DingTalk group robot (工作消息; coordinators only)."""
-    from messenger.services import messenger_channel_create
-
-    return messenger_channel_create(
-        actor=w.coordinator, unit=w.unit, kind="dingtalk", name="工作群", secret="SECwalk",
-        webhook_url="https://oapi.dingtalk.com/robot/send?access_token=walk",
-    )
 
 
 def _draft_plan(w):
