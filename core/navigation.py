@@ -62,6 +62,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("本单位看板", "reports:my-department", only=acts_for_unit),
     NavItem("数据导出", "reports:exports"),
     NavItem("登录锁定", "accounts:lockouts"),
+    NavItem("工作消息", "messenger:channels"),
     NavItem("管理后台", "admin:index", opens=_opens_admin_site),
 ]
 

@@ -40,6 +40,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from core import clock
+from messenger.services import messenger_enqueue
 
 from . import rules as R
 from .links import absolute
@@ -207,6 +208,8 @@ def deliver_to(*, recipient_id: int, on: dt.date, kind: str, rules: R.Rules, cur
         ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(
             status=ReminderSent.Status.DELIVERED, digest=digest
         )
+        # Work messenger (messenger app): the digest to the person's unit robot too, once per unit.
+        messenger_enqueue(recipient_id=recipient_id, category=note.category, title=note.title, body=note.body)
         if digest.email_status == EmailStatus.PENDING:
             transaction.on_commit(partial(email_dispatch, digest.pk, now=email_now))
     return Delivered(digest, lines)

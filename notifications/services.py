@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core import clock
+from messenger.services import messenger_enqueue
 
 from .models import Notification
 
@@ -30,13 +31,16 @@ def inbox_notify(*, user, title: str, body: str = "", url: str = "", category: s
         raise ValueError(f"链接超过 {URL_MAX} 个字符。")
     if url and not (url.startswith("/") and not url.startswith("//") or url.startswith(("https://", "http://"))):
         raise ValueError("链接须为站内路径（以 / 开头）或 http(s) 地址。")
-    return Notification.objects.create(
+    note = Notification.objects.create(
         recipient=user,
         title=title,
         body=(body or "").strip(),
         url=url,
         category=(category or Notification.Category.GENERAL)[:CATEGORY_MAX],
     )
+    # Work messenger (messenger app): the same message to the unit's group robot, once per unit, after commit.
+    messenger_enqueue(recipient=user, category=note.category, title=note.title, body=note.body, url=note.url)
+    return note
 
 
 @transaction.atomic

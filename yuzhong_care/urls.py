@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("progress/", include("progress.urls")),
     path("notifications/", include("notifications.urls")),
+    path("messenger/", include("messenger.urls")),
     # Registry and filings; its /directory/ page is public (login_not_required).
     path("", include("institutions.urls")),
     path("dashboards/", include("reports.urls")),

@@ -37,6 +37,7 @@ LOCAL_APPS = [
     "audit",
     "accounts",
     "agencies",
+    "messenger",
     "tasks",
     "institutions",
     "progress",
@@ -245,6 +246,7 @@ DEMO_DATA_BUILDERS: list[str] = [
     "progress.demo.build",  # reporting since 2020-07: reports in every state, notices, completions
     "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
     "reports.demo.build",  # one finished big export for demo-viewer
+    "messenger.demo.build",  # 区人力社保局's DingTalk robot, inactive (nothing is sent in `make run`)
     "notifications.demo.build",  # today's digests over all of the above: keep last
 ]
 AXES_VERBOSE = False
@@ -351,3 +353,20 @@ EXPORT_JOB_STALE_MINUTES = env.float("EXPORT_JOB_STALE_MINUTES", default=5)
 EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)
 CELERY_BEAT_SCHEDULE["reports-sweep-export-jobs"] = {"task": "reports.sweep_export_jobs", "schedule": 60.0}
 # --- end degrade ---
+
+# --- work messenger: DingTalk / WeCom group robots (issue 16, point 6) ---
+# Fernet key(s) for the robots' stored credentials, comma-separated (the first encrypts; rotate by
+# putting the new key first). Unset: derived from SECRET_KEY with HKDF (messenger/crypto.py).
+MESSENGER_KEY = env("MESSENGER_KEY", default="")
+# Webhook hosts a coordinator may enter (SSRF guard): the official DingTalk and WeCom hosts; a
+# 专有钉钉 deployment adds its own robot host here. Only https unless MESSENGER_HTTPS_ONLY is off (tests).
+MESSENGER_ALLOWED_HOSTS = env.list("MESSENGER_ALLOWED_HOSTS", default=["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
+MESSENGER_HTTPS_ONLY = True
+MESSENGER_TIMEOUT_SECONDS = 5
+# Retries of a robot that fails passingly (5xx, timeout, rate limit): after 1, 5 and 30 minutes.
+MESSENGER_RETRY_SECONDS = (60, 300, 1800)
+# Inbox categories about one person (password and role changes, their own export's download link) stay
+# out of the unit's group chat.
+MESSENGER_PERSONAL_CATEGORIES = frozenset({"account", "export"})
+CELERY_BEAT_SCHEDULE["messenger-sweep-deliveries"] = {"task": "messenger.sweep_deliveries", "schedule": 600.0}
+# --- end work messenger ---
