@@ -56,6 +56,17 @@ READS_FILINGS = READS_EVERYTHING | RUNS_INSTITUTION
 READS_REGISTRY = READS_EVERYTHING | REGISTRATION_AUTHORITY
 # Open an institution's page.
 READS_INSTITUTIONS = READS_REGISTRY | RUNS_INSTITUTION
+# 监管 (regulation/): record inspections — the coordinator, or a unit's staff (regulation.rules
+# narrows that to the inspecting units 区妇幼保健院 / 区疾控中心 / 区卫生健康执法支队).
+INSPECTS = COORDINATES | ACTS_FOR_UNIT
+# Read inspections: everyone who reads everything, the inspecting units' staff (their own unit's),
+# and an institution (its own).
+READS_INSPECTIONS = READS_EVERYTHING | ACTS_FOR_UNIT | RUNS_INSTITUTION
+# Read and keep an institution's staff (从业人员): the district, and the institution itself.
+READS_STAFF = READS_EVERYTHING | RUNS_INSTITUTION
+KEEPS_STAFF = COORDINATES | RUNS_INSTITUTION
+# Handle complaints: the district reads all, a unit the complaints assigned to it.
+HANDLES_COMPLAINTS = READS_EVERYTHING | ACTS_FOR_UNIT
 # Reads everything, writes nothing: what a command-line export runs as.
 READ_ONLY_ROLE = Role.VIEWER
 # A new account's role unless said otherwise (the model field's default).

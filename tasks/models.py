@@ -250,6 +250,9 @@ class Milestone(models.Model):
 
         FILING_COMPLETION_RATE = "institutions.filing_completion_rate", "现有托育机构登记备案完成率"
         DEMONSTRATION_COUNT = "institutions.demonstration_count", "示范性托育机构数量"
+        INSPECTION_COVERAGE_RATE = "regulation.inspection_coverage_rate", "已备案托育机构本年度监督检查覆盖率"
+        RECTIFICATION_ON_TIME_RATE = "regulation.rectification_on_time_rate", "检查问题按期整改销号率"
+        HEALTH_CERTIFICATE_VALID_RATE = "regulation.health_certificate_valid_rate", "从业人员健康证明有效率"
 
     # A metric's current value: typed in (current_value), or computed live when
     # metric_source names an indicator (never typed in twice).

@@ -40,6 +40,7 @@ LOCAL_APPS = [
     "tasks",
     "institutions",
     "progress",
+    "regulation",
     "reports",
     "notifications",
 ]
@@ -352,3 +353,14 @@ EXPORT_JOB_STALE_MINUTES = env.float("EXPORT_JOB_STALE_MINUTES", default=5)
 EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)
 CELERY_BEAT_SCHEDULE["reports-sweep-export-jobs"] = {"task": "reports.sweep_export_jobs", "schedule": 60.0}
 # --- end degrade ---
+
+# --- Regulation (regulation/): the key of the person-ID hash, the complaint limits ---
+# HMAC-SHA256 key for matching staff across institutions by ID number (never stored in full).
+# Production refuses to start without it; changing it orphans every stored hash.
+PERSON_ID_KEY = env("PERSON_ID_KEY", default="dev-only-person-id-key-not-for-production")
+# Public complaints: at most this many per client address per hour.
+REGULATION_COMPLAINTS_PER_HOUR = env.int("REGULATION_COMPLAINTS_PER_HOUR", default=5)
+# Working days the assigned unit has to reply to a complaint.
+REGULATION_COMPLAINT_REPLY_WORKDAYS = env.int("REGULATION_COMPLAINT_REPLY_WORKDAYS", default=5)
+# Days before a certificate or 健康证明 expires when the institution is reminded.
+REGULATION_EXPIRY_WARNING_DAYS = env.int("REGULATION_EXPIRY_WARNING_DAYS", default=30)

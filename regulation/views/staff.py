@@ -1,0 +1,133 @@
+"""从业人员 pages (the institution and the district), the 终身禁入 list (coordinators), and
+an institution's regulation page with its light."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.roles import COORDINATES, KEEPS_STAFF, READS_STAFF, RUNS_INSTITUTION, institution_id
+from core import clock
+from core.service_calls import service_call
+from core.uploads import attachment_response
+from core.views import RoleRequiredMixin
+
+from .. import rules, selectors, services
+from ..forms import BanForm, StaffEndForm, StaffForm
+from ..models import BlockedAttempt, Complaint, PersonBan, StaffMember
+
+
+class InstitutionRegulationView(RoleRequiredMixin, TemplateView):
+    """One institution's regulation: its light, inspections and open rectifications, staff alerts, complaints."""
+
+    allowed_roles = READS_STAFF
+    template_name = "regulation/institution.html"
+
+    def get_context_data(self, **kwargs):
+        institution = selectors.institution_for(user=self.request.user, pk=self.kwargs["pk"])
+        today = clock.today()
+        return super().get_context_data(
+            institution=institution, light=selectors.institution_light(institution, on=today), today=today,
+            inspections=selectors.inspections_for(self.request.user).filter(institution=institution)[:20],
+            overdue=selectors.rectifications_overdue(on=today).filter(inspection__institution=institution),
+            expiring=selectors.staff_expiring(on=today).filter(institution=institution),
+            expired=selectors.staff_expired(on=today).filter(institution=institution),
+            complaints=Complaint.objects.filter(institution=institution).count(),
+            **kwargs,
+        )
+
+
+class MyRegulationView(RoleRequiredMixin, View):
+    """The institution's own account lands on its regulation page."""
+
+    allowed_roles = RUNS_INSTITUTION
+
+    def get(self, request):
+        pk = institution_id(request.user)
+        if not pk:
+            return redirect("institutions:mine")
+        return redirect("regulation:institution", pk)
+
+
+class StaffListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = READS_STAFF
+    template_name = "regulation/staff_list.html"
+
+    def get_context_data(self, **kwargs):
+        institution = selectors.institution_for(user=self.request.user, pk=self.kwargs["pk"])
+        today = clock.today()
+        return super().get_context_data(
+            institution=institution, staff=selectors.staff_of(institution, on=today), today=today,
+            soon=today + dt.timedelta(days=selectors.expiry_warning_days()),
+            can_keep=rules.can_keep_staff(self.request.user, institution.pk),
+            form=kwargs.pop("form", None) or StaffForm(initial={"started_on": today}), end_form=StaffEndForm(),
+            **kwargs,
+        )
+
+
+class StaffAddView(RoleRequiredMixin, View):
+    allowed_roles = KEEPS_STAFF
+
+    def post(self, request, pk):
+        institution = selectors.institution_for(user=request.user, pk=pk)
+        form = StaffForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            with service_call(request, form=form) as call:
+                staff = services.staff_add(actor=request.user, institution=institution, **data)
+                messages.success(request, f"已登记从业人员{staff.name}。")
+                if selectors.staff_of(institution).filter(pk=staff.pk, elsewhere=True).exists():
+                    messages.warning(request, f"{staff.name}同时在其他托育机构在岗，已标记，请核实。")
+            if call.ok:
+                return redirect("regulation:staff", institution.pk)
+        view = StaffListView(request=request, kwargs={"pk": pk}, args=())
+        return view.render_to_response(view.get_context_data(form=form), status=200)
+
+
+class StaffEndView(RoleRequiredMixin, View):
+    allowed_roles = KEEPS_STAFF
+
+    def post(self, request, pk):
+        staff = get_object_or_404(StaffMember.objects.for_user(request.user), pk=pk)
+        form = StaffEndForm(request.POST)
+        ended_on = form.cleaned_data.get("ended_on") if form.is_valid() else None
+        with service_call(request) as call:
+            services.staff_end(actor=request.user, staff=staff, ended_on=ended_on)
+        if call.ok:
+            messages.success(request, f"已登记{staff.name}离职。")
+        return redirect("regulation:staff", staff.institution_id)
+
+
+class BanListView(RoleRequiredMixin, FormView):
+    """终身禁入名单 (coordinators): each entry with its decision document; refused additions below."""
+
+    allowed_roles = COORDINATES
+    template_name = "regulation/ban_list.html"
+    form_class = BanForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            bans=PersonBan.objects.for_user(self.request.user),
+            attempts=BlockedAttempt.objects.filter(ban__in=PersonBan.objects.for_user(self.request.user))
+            .select_related("ban", "institution", "attempted_by")[:50],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        with service_call(self.request, form=form) as call:
+            services.person_ban_add(actor=self.request.user, **form.cleaned_data)
+            messages.success(self.request, "已列入终身禁入名单。")
+        if call.ok:
+            return redirect("regulation:bans")
+        return self.form_invalid(form)
+
+
+class BanDecisionView(RoleRequiredMixin, View):
+    allowed_roles = COORDINATES
+
+    def get(self, request, pk):
+        ban = get_object_or_404(PersonBan.objects.for_user(request.user), pk=pk)
+        return attachment_response(ban.file, filename=ban.original_name, content_type=ban.content_type)
