@@ -21,6 +21,7 @@ urlpatterns = [
     path("mine/", views.MyRegulationView.as_view(), name="mine"),
     path("institutions/<int:pk>/staff/", views.StaffListView.as_view(), name="staff"),
     path("institutions/<int:pk>/staff/add/", views.StaffAddView.as_view(), name="staff-add"),
+    path("institutions/<int:pk>/staff/export/", views.StaffExportView.as_view(), name="staff-export"),
     path("staff/<int:pk>/end/", views.StaffEndView.as_view(), name="staff-end"),
     # 终身禁入
     path("bans/", views.BanListView.as_view(), name="bans"),

@@ -137,7 +137,9 @@ def person_ban_add(
             decided_on=decided_on, uploaded_by=actor, uploaded_at=clock.now(),
             **stored(decision_file, kind, folder="regulation/bans", saved=saved),
         )
-        change_record(actor=actor, instance=ban, action=ObjectChange.Action.CREATE)
+        change_record(actor=actor, instance=ban, action=ObjectChange.Action.CREATE, after={
+            "姓名": name, "身份证号码": masked, "禁入事由": reason, "决定文书编号": decision_number,
+            "决定日期": str(decided_on), "决定文书": ban.original_name})
         working = (StaffMember.objects.active_on(clock.today()).filter(person_hash=digest)
                    .select_related("institution"))
         for staff in working:

@@ -18,5 +18,6 @@ from .staff import (  # noqa: F401
     MyRegulationView,
     StaffAddView,
     StaffEndView,
+    StaffExportView,
     StaffListView,
 )
