@@ -49,7 +49,7 @@ def rectification_on_time_rate(as_of: dt.date | None = None) -> Decimal:
     day = _day(as_of)
     row = Finding.objects.filter(deadline__isnull=False, deadline__lte=day).aggregate(
         due=Count("pk"),
-        on_time=Count("pk", filter=Q(closed_on__isnull=False, closed_on__lte=F("deadline"), closed_on__lte=day)),
+        on_time=Count("pk", filter=Q(closed_on__lte=F("deadline")) & Q(closed_on__lte=day)),
     )
     return _percent(row["on_time"], row["due"])
 

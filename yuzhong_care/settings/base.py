@@ -364,3 +364,7 @@ REGULATION_COMPLAINTS_PER_HOUR = env.int("REGULATION_COMPLAINTS_PER_HOUR", defau
 REGULATION_COMPLAINT_REPLY_WORKDAYS = env.int("REGULATION_COMPLAINT_REPLY_WORKDAYS", default=5)
 # Days before a certificate or 健康证明 expires when the institution is reminded.
 REGULATION_EXPIRY_WARNING_DAYS = env.int("REGULATION_EXPIRY_WARNING_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["regulation-daily-reminders"] = {
+    "task": "regulation.daily_reminders",
+    "schedule": crontab(hour=8, minute=10),
+}
