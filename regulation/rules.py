@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from accounts.roles import ACTS_FOR_UNIT, has_role, institution_id, is_coordinator
+from accounts.roles import ACTS_FOR_UNIT, has_role, institution_id, is_coordinator, runs_institution, sees_all
 
 INSPECTION_UNITS = ("区妇幼保健院", "区疾控中心", "区卫生健康执法支队")
 
@@ -22,6 +22,11 @@ def _department_name(user) -> str:
 def is_inspector(user) -> bool:
     """A unit user of an inspecting unit."""
     return has_role(user, ACTS_FOR_UNIT) and _department_name(user) in INSPECTION_UNITS
+
+
+def can_read_inspections(user) -> bool:
+    """The district, the inspecting units and institutions; other units' staff have no part in them."""
+    return sees_all(user) or runs_institution(user) or is_inspector(user)
 
 
 def can_record_inspection(user) -> bool:

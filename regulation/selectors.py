@@ -35,7 +35,8 @@ def rectifications_overdue(*, on: dt.date | None = None, user=None) -> QuerySet[
 def inspections_for(user) -> QuerySet[Inspection]:
     return (Inspection.objects.for_user(user).select_related("institution", "unit")
             .annotate(open_count=Count("findings", filter=Q(findings__state__in=["open", "answered"])),
-                      finding_count=Count("findings")))
+                      finding_count=Count("findings"))
+            .order_by("-inspected_on", "-pk"))
 
 
 def inspection_detail(*, user, pk: int) -> Inspection:

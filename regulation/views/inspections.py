@@ -21,8 +21,18 @@ from ..forms import AnswerForm, EscalateForm, InspectionForm, ReopenForm
 from ..models import Finding, FindingEvidence
 
 
-class InspectionListView(RoleRequiredMixin, ListView):
+class InspectionReaderMixin(RoleRequiredMixin):
+    """READS_INSPECTIONS, narrowed by regulation.rules to the inspecting units among unit staff."""
+
     allowed_roles = READS_INSPECTIONS
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not rules.can_read_inspections(request.user):
+            raise PermissionDenied("只有检查单位、督办管理员和托育机构可以查看监督检查。")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InspectionListView(InspectionReaderMixin, ListView):
     template_name = "regulation/inspection_list.html"
     context_object_name = "inspections"
     paginate_by = 30
@@ -61,8 +71,7 @@ class InspectionCreateView(RoleRequiredMixin, FormView):
         return self.form_invalid(form)
 
 
-class InspectionDetailView(RoleRequiredMixin, TemplateView):
-    allowed_roles = READS_INSPECTIONS
+class InspectionDetailView(InspectionReaderMixin, TemplateView):
     template_name = "regulation/inspection_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -156,8 +165,7 @@ class FindingEscalateView(RoleRequiredMixin, FormView):
         return self.form_invalid(form)
 
 
-class EvidenceDownloadView(RoleRequiredMixin, View):
-    allowed_roles = READS_INSPECTIONS
+class EvidenceDownloadView(InspectionReaderMixin, View):
 
     def get(self, request, pk):
         evidence = get_object_or_404(FindingEvidence.objects.for_user(request.user), pk=pk)

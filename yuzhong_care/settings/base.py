@@ -247,6 +247,7 @@ DEMO_DATA_BUILDERS: list[str] = [
     "progress.demo.build",  # reporting since 2020-07: reports in every state, notices, completions
     "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
     "reports.demo.build",  # one finished big export for demo-viewer
+    "regulation.demo.build",  # an inspection with an overdue rectification, staff, a blocked banned person, a complaint
     "notifications.demo.build",  # today's digests over all of the above: keep last
 ]
 AXES_VERBOSE = False
