@@ -14,6 +14,17 @@ FINDING_ROWS = 6
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class IdNumberInput(forms.TextInput):
+    """An ID number is typed, never echoed back: a form shown again (a refusal) leaves it empty,
+    so no page carries a full number."""
+
+    def __init__(self):
+        super().__init__(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"})
+
+    def format_value(self, value):
+        return None
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -74,8 +85,7 @@ class EscalateForm(forms.Form):
 class StaffForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     post = forms.ChoiceField(label="岗位", choices=StaffMember.Post.choices)
-    id_number = forms.CharField(label="身份证号码", max_length=18, min_length=1,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    id_number = forms.CharField(label="身份证号码", max_length=18, widget=IdNumberInput(),
                                 help_text="只保存加密摘要和遮盖后的号码，用于跨机构比对和终身禁入核查。")
     qualification = forms.CharField(label="资格证书", max_length=100, required=False)
     certificate_number = forms.CharField(label="证书编号", max_length=60, required=False)
@@ -91,7 +101,7 @@ class StaffEndForm(forms.Form):
 
 class BanForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号码", max_length=18, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = forms.CharField(label="身份证号码", max_length=18, widget=IdNumberInput())
     reason = forms.CharField(label="禁入事由", widget=forms.Textarea(attrs={"rows": 2}))
     decision_number = forms.CharField(label="决定文书编号", max_length=100)
     decided_on = forms.DateField(label="决定日期", widget=DATE)
