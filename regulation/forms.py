@@ -11,7 +11,8 @@ from .models import Complaint, Inspection, StaffMember
 from .rules import INSPECTION_UNITS
 
 FINDING_ROWS = 6
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO: an <input type="date"> takes no other format (the zh-hans format is 2026/12/02).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IdNumberInput(forms.TextInput):
