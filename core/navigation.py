@@ -58,11 +58,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("机构登记", "institutions:registrations", only=registers_own_authority_only),
     NavItem("我的机构", "institutions:mine"),
     NavItem("信息公示", "institutions:directory"),
-    NavItem("本机构监管", "regulation:mine"),
-    NavItem("监督检查", "regulation:inspections"),
-    NavItem("逾期整改", "regulation:overdue"),
-    NavItem("终身禁入", "regulation:bans"),
-    NavItem("投诉", "regulation:complaints"),
     # Who reads everything opens a unit's dashboard from the district overview.
     NavItem("本单位看板", "reports:my-department", only=acts_for_unit),
     NavItem("数据导出", "reports:exports"),

@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView, TemplateView
 
 from accounts.axes import client_ip
-from accounts.roles import HANDLES_COMPLAINTS
+from accounts.roles import READS_PROGRESS
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 from institutions.models import Institution
@@ -54,7 +54,7 @@ class PublicInstitutionView(TemplateView):
 
 
 class ComplaintListView(RoleRequiredMixin, ListView):
-    allowed_roles = HANDLES_COMPLAINTS
+    allowed_roles = READS_PROGRESS
     template_name = "regulation/complaint_list.html"
     context_object_name = "complaints"
     paginate_by = 30
@@ -64,7 +64,7 @@ class ComplaintListView(RoleRequiredMixin, ListView):
 
 
 class ComplaintDetailView(RoleRequiredMixin, TemplateView):
-    allowed_roles = HANDLES_COMPLAINTS
+    allowed_roles = READS_PROGRESS
     template_name = "regulation/complaint_detail.html"
     ACTIONS = {"assign": AssignForm, "reply": ReplyForm, "close": CloseForm}
 

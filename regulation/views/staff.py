@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.roles import COORDINATES, KEEPS_STAFF, READS_STAFF, RUNS_INSTITUTION, institution_id
+from accounts.roles import COORDINATES, FILES_INSTITUTIONS, READS_FILINGS, RUNS_INSTITUTION, institution_id
 from core import clock
 from core.service_calls import service_call
 from core.spreadsheets import table_csv
@@ -26,7 +26,7 @@ from ..models import BlockedAttempt, Complaint, PersonBan, StaffMember
 class InstitutionRegulationView(RoleRequiredMixin, TemplateView):
     """One institution's regulation: its light, inspections and open rectifications, staff alerts, complaints."""
 
-    allowed_roles = READS_STAFF
+    allowed_roles = READS_FILINGS
     template_name = "regulation/institution.html"
 
     def get_context_data(self, **kwargs):
@@ -56,7 +56,7 @@ class MyRegulationView(RoleRequiredMixin, View):
 
 
 class StaffListView(RoleRequiredMixin, TemplateView):
-    allowed_roles = READS_STAFF
+    allowed_roles = READS_FILINGS
     template_name = "regulation/staff_list.html"
 
     def get_context_data(self, **kwargs):
@@ -72,7 +72,7 @@ class StaffListView(RoleRequiredMixin, TemplateView):
 
 
 class StaffAddView(RoleRequiredMixin, View):
-    allowed_roles = KEEPS_STAFF
+    allowed_roles = FILES_INSTITUTIONS
 
     def post(self, request, pk):
         institution = selectors.institution_for(user=request.user, pk=pk)
@@ -91,7 +91,7 @@ class StaffAddView(RoleRequiredMixin, View):
 
 
 class StaffEndView(RoleRequiredMixin, View):
-    allowed_roles = KEEPS_STAFF
+    allowed_roles = FILES_INSTITUTIONS
 
     def post(self, request, pk):
         staff = get_object_or_404(StaffMember.objects.for_user(request.user), pk=pk)
@@ -139,7 +139,7 @@ class BanDecisionView(RoleRequiredMixin, View):
 class StaffExportView(RoleRequiredMixin, View):
     """The institution's staff as CSV (core.spreadsheets): ID numbers masked, as on the page."""
 
-    allowed_roles = READS_STAFF
+    allowed_roles = READS_FILINGS
     HEADERS = ("姓名", "岗位", "身份证号码", "资格证书", "证书编号", "证书有效期至", "健康证明有效期至",
                "无犯罪记录查询日期", "入职日期", "离职日期", "同时在其他机构在岗")
 
