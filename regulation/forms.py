@@ -7,7 +7,7 @@ from agencies.models import Department
 from core.uploads import ACCEPT_ATTRIBUTE
 from institutions.models import Institution
 
-from .models import Complaint, Inspection, StaffMember
+from .models import Complaint, Inspection, StaffDocument, StaffMember
 from .rules import INSPECTION_UNITS
 
 FINDING_ROWS = 6
@@ -94,6 +94,11 @@ class StaffForm(forms.Form):
     health_expires = forms.DateField(label="健康证明有效期至", required=False, widget=DATE)
     background_checked_on = forms.DateField(label="无犯罪记录查询日期", required=False, widget=DATE)
     started_on = forms.DateField(label="入职日期", required=False, widget=DATE)
+
+
+class StaffDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="证书类别", choices=StaffDocument.Kind.choices)
+    file = forms.FileField(label="文件", widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
 
 
 class StaffEndForm(forms.Form):

@@ -14,6 +14,7 @@ from .querysets import (
     FindingQuerySet,
     InspectionQuerySet,
     PersonBanQuerySet,
+    StaffDocumentQuerySet,
     StaffQuerySet,
 )
 
@@ -175,6 +176,25 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_post_display()}）"
+
+
+class StaffDocument(StoredFile):
+    """A scan of a staff member's certificate: 资格证书, 健康证明 or 无犯罪记录证明."""
+
+    class Kind(models.TextChoices):
+        QUALIFICATION = "qualification", "资格证书"
+        HEALTH = "health", "健康证明"
+        BACKGROUND = "background", "无犯罪记录证明"
+
+    staff = models.ForeignKey(StaffMember, verbose_name="从业人员", on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+
+    objects = StaffDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "从业人员证书"
+        verbose_name_plural = "从业人员证书"
+        ordering = ["staff", "kind", "id"]
 
 
 class PersonBan(StoredFile):

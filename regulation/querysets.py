@@ -63,6 +63,13 @@ class StaffQuerySet(ScopedQuerySet):
         return self.filter(started_on__lte=day).exclude(ended_on__lt=day)
 
 
+class StaffDocumentQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        from .models import StaffMember  # inside: models imports this module (cycle at app loading)
+
+        return self.filter(staff__in=StaffMember.objects.visible_to(user).values("pk"))
+
+
 class PersonBanQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         return self if is_coordinator(user) else self.none()

@@ -59,7 +59,7 @@ def staff_of(institution: Institution, *, on: dt.date | None = None) -> QuerySet
         institution_id=OuterRef("institution_id"))
     return (StaffMember.objects.filter(institution=institution)
             .annotate(elsewhere=Exists(others), banned=Exists(PersonBan.objects.filter(person_hash=OuterRef("person_hash"))))
-            .order_by("ended_on", "post", "name", "pk"))
+            .prefetch_related("documents").order_by("ended_on", "post", "name", "pk"))
 
 
 def staff_expiring(*, on: dt.date | None = None) -> QuerySet[StaffMember]:

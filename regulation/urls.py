@@ -22,6 +22,8 @@ urlpatterns = [
     path("institutions/<int:pk>/staff/", views.StaffListView.as_view(), name="staff"),
     path("institutions/<int:pk>/staff/add/", views.StaffAddView.as_view(), name="staff-add"),
     path("institutions/<int:pk>/staff/export/", views.StaffExportView.as_view(), name="staff-export"),
+    path("staff/<int:pk>/documents/", views.StaffDocumentUploadView.as_view(), name="staff-document-upload"),
+    path("staff-documents/<int:pk>/", views.StaffDocumentDownloadView.as_view(), name="staff-document"),
     path("staff/<int:pk>/end/", views.StaffEndView.as_view(), name="staff-end"),
     # 终身禁入
     path("bans/", views.BanListView.as_view(), name="bans"),

@@ -7,4 +7,4 @@ from .inspections import (  # noqa: F401
     finding_reopen,
     inspection_record,
 )
-from .staff import person_ban_add, staff_add, staff_end  # noqa: F401
+from .staff import person_ban_add, staff_add, staff_document_add, staff_end  # noqa: F401

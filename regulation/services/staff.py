@@ -16,7 +16,7 @@ from institutions.models import Institution
 from notifications.services import inbox_notify
 
 from .. import personid, rules
-from ..models import BlockedAttempt, PersonBan, StaffMember
+from ..models import BlockedAttempt, PersonBan, StaffDocument, StaffMember
 from .common import check_files, coordinators, remove_files, require, stored
 
 
@@ -103,6 +103,28 @@ def staff_end(*, actor, staff: StaffMember, ended_on: dt.date | None) -> StaffMe
     staff.save(update_fields=["ended_on"])
     change_record(actor=actor, instance=staff, action=ObjectChange.Action.UPDATE, before=before, comment="离职")
     return staff
+
+
+@transaction.atomic
+def staff_document_add(*, actor, staff: StaffMember, kind: str, upload) -> StaffDocument:
+    """A certificate's scan for one staff member (checked by core.uploads)."""
+    staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
+    require(rules.can_keep_staff(actor, staff.institution_id), "只有本机构或督办管理员可以维护从业人员。")
+    if kind not in StaffDocument.Kind.values:
+        raise ValidationError({"kind": "请选择证书类别。"})
+    if upload is None:
+        raise ValidationError({"file": "请选择要上传的文件。"})
+    file_kind = check_files([upload], field="file")[0]
+    saved: list[str] = []
+    try:
+        document = StaffDocument.objects.create(staff=staff, kind=kind, uploaded_by=actor, uploaded_at=clock.now(),
+                                                **stored(upload, file_kind, folder="regulation/staff", saved=saved))
+        change_record(actor=actor, instance=staff, action=ObjectChange.Action.UPDATE, before={}, after={},
+                      comment=f"上传{document.get_kind_display()}：{document.original_name}")
+    except BaseException:
+        remove_files(saved)
+        raise
+    return document
 
 
 @transaction.atomic

@@ -17,6 +17,8 @@ from .staff import (  # noqa: F401
     InstitutionRegulationView,
     MyRegulationView,
     StaffAddView,
+    StaffDocumentDownloadView,
+    StaffDocumentUploadView,
     StaffEndView,
     StaffExportView,
     StaffListView,

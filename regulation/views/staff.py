@@ -19,8 +19,8 @@ from core.uploads import attachment_response
 from core.views import RoleRequiredMixin
 
 from .. import rules, selectors, services
-from ..forms import BanForm, StaffEndForm, StaffForm
-from ..models import BlockedAttempt, Complaint, PersonBan, StaffMember
+from ..forms import BanForm, StaffDocumentForm, StaffEndForm, StaffForm
+from ..models import BlockedAttempt, Complaint, PersonBan, StaffDocument, StaffMember
 
 
 class InstitutionRegulationView(RoleRequiredMixin, TemplateView):
@@ -66,7 +66,7 @@ class StaffListView(RoleRequiredMixin, TemplateView):
             institution=institution, staff=selectors.staff_of(institution, on=today), today=today,
             soon=today + dt.timedelta(days=selectors.expiry_warning_days()),
             can_keep=rules.can_keep_staff(self.request.user, institution.pk),
-            form=kwargs.pop("form", None) or StaffForm(initial={"started_on": today}), end_form=StaffEndForm(),
+            form=kwargs.pop("form", None) or StaffForm(initial={"started_on": today}), end_form=StaffEndForm(), document_form=StaffDocumentForm(),
             **kwargs,
         )
 
@@ -88,6 +88,31 @@ class StaffAddView(RoleRequiredMixin, View):
                 return redirect("regulation:staff", institution.pk)
         view = StaffListView(request=request, kwargs={"pk": pk}, args=())
         return view.render_to_response(view.get_context_data(form=form), status=200)
+
+
+class StaffDocumentUploadView(RoleRequiredMixin, View):
+    allowed_roles = FILES_INSTITUTIONS
+
+    def post(self, request, pk):
+        staff = get_object_or_404(StaffMember.objects.for_user(request.user), pk=pk)
+        form = StaffDocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            return redirect("regulation:staff", staff.institution_id)
+        with service_call(request) as call:
+            document = services.staff_document_add(actor=request.user, staff=staff, kind=form.cleaned_data["kind"],
+                                                   upload=form.cleaned_data["file"])
+        if call.ok:
+            messages.success(request, f"已上传{staff.name}的{document.get_kind_display()}。")
+        return redirect("regulation:staff", staff.institution_id)
+
+
+class StaffDocumentDownloadView(RoleRequiredMixin, View):
+    allowed_roles = READS_FILINGS
+
+    def get(self, request, pk):
+        document = get_object_or_404(StaffDocument.objects.for_user(request.user), pk=pk)
+        return attachment_response(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 class StaffEndView(RoleRequiredMixin, View):

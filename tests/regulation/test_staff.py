@@ -107,3 +107,25 @@ def test_expiring_reminded_and_expired_makes_the_institution_yellow(reg):
     expired_on = DAY + dt.timedelta(days=31)
     light = selectors.institution_light(reg.inst, on=expired_on)
     assert (light.colour, light.reasons) == ("yellow", ("1名从业人员健康证明或资格证书过期",))
+
+
+def test_certificate_scans_are_checked_and_kept_for_the_institution(reg, client):
+    from django.urls import reverse
+
+    from regulation.models import StaffDocument
+
+    staff = add(reg, id_number=valid_id(30))
+    with pytest.raises(ValidationError) as err:
+        services.staff_document_add(actor=reg.operator, staff=staff, kind="health",
+                                    upload=SimpleUploadedFile("健康证.pdf", b"not a pdf", "application/pdf"))
+    assert "file" in err.value.message_dict and not StaffDocument.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.staff_document_add(actor=reg.other_operator, staff=staff, kind="health",
+                                    upload=SimpleUploadedFile("健康证.pdf", PDF_BYTES, "application/pdf"))
+    document = services.staff_document_add(actor=reg.operator, staff=staff, kind="health",
+                                           upload=SimpleUploadedFile("健康证.pdf", PDF_BYTES, "application/pdf"))
+    client.force_login(reg.operator)
+    response = client.get(reverse("regulation:staff-document", args=[document.pk]))
+    assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
+    client.force_login(reg.other_operator)
+    assert client.get(reverse("regulation:staff-document", args=[document.pk])).status_code == 404

@@ -53,6 +53,8 @@ GET = {
     ("staff-add", "own"):            "L 405 403 403 403 403 405 405 403",
     ("staff-export", "own"):         "L 200 200 403 403 403 200 404 403",
     ("staff-end", "own"):            "L 405 403 403 403 403 405 405 403",
+    ("staff-document-upload", "own"): "L 405 403 403 403 403 405 405 403",
+    ("staff-document", "own"):       "L 200 200 403 403 403 200 404 403",
     ("bans", "-"):                   "L 200 403 403 403 403 403 403 403",
     ("ban-decision", "own"):         "L 200 403 403 403 403 403 403 403",
     ("complaints", "-"):             "L 200 200 200 200 200 403 403 403",
@@ -68,6 +70,7 @@ POST = {
     ("finding-escalate", "own"):     "L 302 403 403 403 403 403 403 403",
     ("staff-add", "own"):            "L 302 403 403 403 403 302 404 403",
     ("staff-end", "own"):            "L 302 403 403 403 403 302 404 403",
+    ("staff-document-upload", "own"): "L 302 403 403 403 403 302 404 403",
     ("bans", "-"):                   "L 302 403 403 403 403 403 403 403",
     ("complaint", "own"):            "L 302 403 302 404 404 403 403 403",
     ("public", "own"):               "302 302 302 302 302 302 302 302 302",
@@ -115,6 +118,8 @@ def world(users):
         staff = services.staff_add(actor=oper, institution=inst, name="张丽", post="caregiver",
                                    id_number=make("50010319900101121"), started_on=dt.date(2026, 1, 1),
                                    health_expires=dt.date(2027, 1, 1))
+        document = services.staff_document_add(actor=oper, staff=staff, kind="health",
+                                               upload=SimpleUploadedFile("健康证.pdf", PDF_BYTES, "application/pdf"))
         ban = services.person_ban_add(actor=u["coord"], id_number=make("50010319850505123"), name="钱某", reason="虐童",
                                       decision_number="1号", decided_on=DAY,
                                       decision_file=SimpleUploadedFile("决定书.pdf", PDF_BYTES, "application/pdf"))
@@ -129,6 +134,7 @@ def world(users):
         "evidence": {"own": finding.evidence.get().pk}, "institution": {"own": inst.pk, "other": other.pk},
         "staff": {"own": inst.pk}, "staff-add": {"own": inst.pk}, "staff-export": {"own": inst.pk},
         "staff-end": {"own": staff.pk}, "ban-decision": {"own": ban.pk},
+        "staff-document-upload": {"own": staff.pk}, "staff-document": {"own": document.pk},
         "complaint": {"own": c_own.pk, "other": c_other.pk}, "public": {"own": inst.pk},
     }
     return {"users": u, "ids": ids, "inst": inst, "finding": finding}
@@ -167,6 +173,8 @@ def _body(world, name):
         "staff-add": {"name": "新人", "post": "cook", "id_number": make("50010319920202125"),
                       "health_expires": "2027-05-01", "started_on": "2026-12-01"},
         "staff-end": {"ended_on": "2026-12-01"},
+        "staff-document-upload": {"kind": "qualification",
+                                  "file": SimpleUploadedFile("资格证.pdf", PDF_BYTES, "application/pdf")},
         "bans": {"name": "孙某", "id_number": make("50010319800101127"), "reason": "虐童", "decision_number": "2号",
                  "decided_on": "2026-12-01",
                  "decision_file": SimpleUploadedFile("决定.pdf", PDF_BYTES, "application/pdf")},
@@ -179,7 +187,7 @@ def _fingerprint():
     from regulation import models as m
 
     return tuple(model.objects.count() for model in (m.Inspection, m.Finding, m.FindingEvidence, m.StaffMember,
-                                                     m.PersonBan, m.Complaint)) + (
+                                                     m.StaffDocument, m.PersonBan, m.Complaint)) + (
         tuple(m.Finding.objects.values_list("state", flat=True).order_by("pk")),
         tuple(m.Complaint.objects.values_list("state", flat=True).order_by("pk")),
         tuple(m.StaffMember.objects.values_list("ended_on", flat=True).order_by("pk")))
