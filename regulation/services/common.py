@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import COORDINATES, RUNS_INSTITUTION
 from core.uploads import FileKind, generated_name, validate_upload
-from django.core.files.storage import default_storage
 
 
 def require(allowed: bool, message: str) -> None:
