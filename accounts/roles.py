@@ -40,7 +40,8 @@ APPROVES_FOR_UNIT = frozenset({Role.LEADER})
 REVIEWS_REPORTS = APPROVES_FOR_UNIT | COORDINATES
 # Act for a unit: 我的任务, answer notices, claim completion, write lead-unit summaries.
 ACTS_FOR_UNIT = WRITES_REPORTS | APPROVES_FOR_UNIT
-# Read progress beyond one task: notices, unit dashboards, the Excel report, exports.
+# Read progress beyond one task: notices, unit dashboards, the Excel report, exports;
+# complaints (regulation/: the district all, a unit those assigned to it).
 READS_PROGRESS = READS_EVERYTHING | ACTS_FOR_UNIT
 # An authority's registrar: register (and see) institutions of its own authority only.
 REGISTRATION_AUTHORITY = frozenset({Role.REGISTRAR})
@@ -48,14 +49,21 @@ REGISTRATION_AUTHORITY = frozenset({Role.REGISTRAR})
 REGISTERS_INSTITUTIONS = COORDINATES | REGISTRATION_AUTHORITY
 # An institution's own account: 我的机构, its filings.
 RUNS_INSTITUTION = frozenset({Role.OPERATOR})
-# Fill in, upload to and submit a filing: the institution, or the coordinator on its behalf.
+# Fill in, upload to and submit a filing: the institution, or the coordinator on its behalf;
+# keep the institution's staff (从业人员, regulation/) likewise.
 FILES_INSTITUTIONS = COORDINATES | RUNS_INSTITUTION
-# Read filings and receipts.
+# Read filings and receipts; an institution's staff and regulation page (regulation/).
 READS_FILINGS = READS_EVERYTHING | RUNS_INSTITUTION
 # Read the registry: institution list, registrations, roster export.
 READS_REGISTRY = READS_EVERYTHING | REGISTRATION_AUTHORITY
 # Open an institution's page.
 READS_INSTITUTIONS = READS_REGISTRY | RUNS_INSTITUTION
+# 监管 (regulation/): record inspections — the coordinator, or a unit's staff (regulation.rules
+# narrows that to the inspecting units 区妇幼保健院 / 区疾控中心 / 区卫生健康执法支队).
+INSPECTS = COORDINATES | ACTS_FOR_UNIT
+# Read inspections: everyone who reads everything, the inspecting units' staff (their own unit's),
+# and an institution (its own).
+READS_INSPECTIONS = READS_EVERYTHING | ACTS_FOR_UNIT | RUNS_INSTITUTION
 # Reads everything, writes nothing: what a command-line export runs as.
 READ_ONLY_ROLE = Role.VIEWER
 # A new account's role unless said otherwise (the model field's default).

@@ -256,6 +256,9 @@ class Milestone(models.Model):
         UTILISATION_RATE = "institutions.utilisation_rate", "托位使用率（在托人数/托位数，%）"
         ASSESSED_COUNT = "institutions.assessed_count", "完成质量评估（已确认）的托育机构数"
         FAMILY_POINT_COUNT = "institutions.family_point_count", "已备案家庭托育点数量"
+        INSPECTION_COVERAGE_RATE = "regulation.inspection_coverage_rate", "已备案托育机构本年度监督检查覆盖率"
+        RECTIFICATION_ON_TIME_RATE = "regulation.rectification_on_time_rate", "检查问题按期整改销号率"
+        HEALTH_CERTIFICATE_VALID_RATE = "regulation.health_certificate_valid_rate", "从业人员健康证明有效率"
 
     # A metric's current value: typed in (current_value), or computed live when
     # metric_source names an indicator (never typed in twice).

@@ -16,6 +16,8 @@ urlpatterns = [
     # Registry and filings; its /directory/ page is public (login_not_required).
     path("", include("institutions.urls")),
     path("dashboards/", include("reports.urls")),
+    # 监管: inspections, staff and the 终身禁入 list, complaints (its public page needs no login).
+    path("regulation/", include("regulation.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="health"),
 ]

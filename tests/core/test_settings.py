@@ -11,6 +11,7 @@ SECRETS = {
     "SECRET_KEY": "x7Kq2-production-like-secret-key-with-enough-entropy-9fA3bZ1",
     "ALLOWED_HOSTS": "portal.yuzhong.example",
     "DATABASE_URL": "sqlite:///{db}",
+    "PERSON_ID_KEY": "p3Rs0n-id-hmac-key-production-like-7Qx9",
 }
 
 

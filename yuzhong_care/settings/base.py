@@ -41,6 +41,7 @@ LOCAL_APPS = [
     "tasks",
     "institutions",
     "progress",
+    "regulation",
     "reports",
     "notifications",
 ]
@@ -247,6 +248,7 @@ DEMO_DATA_BUILDERS: list[str] = [
     "institutions.demo.build",  # 20 institutions at every filing stage, 2020's first filings, demo-institution's own
     "reports.demo.build",  # one finished big export for demo-viewer
     "messenger.demo.build",  # 区人力社保局's DingTalk robot, inactive (nothing is sent in `make run`)
+    "regulation.demo.build",  # an inspection with an overdue rectification, staff, a blocked banned person, a complaint
     "notifications.demo.build",  # today's digests over all of the above: keep last
 ]
 AXES_VERBOSE = False
@@ -370,3 +372,17 @@ MESSENGER_RETRY_SECONDS = (60, 300, 1800)
 MESSENGER_PERSONAL_CATEGORIES = frozenset({"account", "export"})
 CELERY_BEAT_SCHEDULE["messenger-sweep-deliveries"] = {"task": "messenger.sweep_deliveries", "schedule": 600.0}
 # --- end work messenger ---
+# --- Regulation (regulation/): the key of the person-ID hash, the complaint limits ---
+# HMAC-SHA256 key for matching staff across institutions by ID number (never stored in full).
+# Production refuses to start without it; changing it orphans every stored hash.
+PERSON_ID_KEY = env("PERSON_ID_KEY", default="dev-only-person-id-key-not-for-production")
+# Public complaints: at most this many per client address per hour.
+REGULATION_COMPLAINTS_PER_HOUR = env.int("REGULATION_COMPLAINTS_PER_HOUR", default=5)
+# Working days the assigned unit has to reply to a complaint.
+REGULATION_COMPLAINT_REPLY_WORKDAYS = env.int("REGULATION_COMPLAINT_REPLY_WORKDAYS", default=5)
+# Days before a certificate or 健康证明 expires when the institution is reminded.
+REGULATION_EXPIRY_WARNING_DAYS = env.int("REGULATION_EXPIRY_WARNING_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["regulation-daily-reminders"] = {
+    "task": "regulation.daily_reminders",
+    "schedule": crontab(hour=8, minute=10),
+}

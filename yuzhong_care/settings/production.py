@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F401,F403
 from .base import CACHES, DATABASES, env
 
-for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PERSON_ID_KEY"):
     if not env(_name, default=""):
         raise ImproperlyConfigured(f"生产环境必须设置环境变量 {_name}（{_name} must be set in production）")
 

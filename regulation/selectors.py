@@ -1,0 +1,129 @@
+"""Reads of regulation, scoped to the user asking where a user asks. The coordinator's
+to-do reads `rectifications_overdue(on=)`; the institution's light `institution_light`."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core import clock
+from institutions.models import Institution
+
+from .models import Complaint, Finding, Inspection, PersonBan, StaffMember
+
+
+def expiry_warning_days() -> int:
+    return int(settings.REGULATION_EXPIRY_WARNING_DAYS)
+
+
+# --- inspections -----------------------------------------------------------------------------
+
+
+def rectifications_overdue(*, on: dt.date | None = None, user=None) -> QuerySet[Finding]:
+    """Rectifications not closed whose deadline passed before `on` (the coordinator's 待办),
+    oldest deadline first; scoped to `user` when given."""
+    day = on or clock.today()
+    findings = Finding.objects.for_user(user) if user is not None else Finding.objects.all()
+    return (findings.overdue_at(day).select_related("inspection", "inspection__institution", "inspection__unit",
+                                                   "notice")
+            .order_by("deadline", "pk"))
+
+
+def inspections_for(user) -> QuerySet[Inspection]:
+    return (Inspection.objects.for_user(user).select_related("institution", "unit")
+            .annotate(open_count=Count("findings", filter=Q(findings__state__in=["open", "answered"])),
+                      finding_count=Count("findings"))
+            .order_by("-inspected_on", "-pk"))
+
+
+def inspection_detail(*, user, pk: int) -> Inspection:
+    return get_object_or_404(Inspection.objects.for_user(user).select_related("institution", "unit", "recorded_by"),
+                             pk=pk)
+
+
+def findings_of(inspection: Inspection) -> list[Finding]:
+    return list(inspection.findings.select_related("notice", "answered_by", "closed_by").prefetch_related("evidence"))
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def staff_of(institution: Institution, *, on: dt.date | None = None) -> QuerySet[StaffMember]:
+    """The institution's staff, each with `elsewhere` (active at another institution at `on`)
+    and `banned` (on the 终身禁入 list)."""
+    day = on or clock.today()
+    others = StaffMember.objects.active_on(day).filter(person_hash=OuterRef("person_hash")).exclude(
+        institution_id=OuterRef("institution_id"))
+    return (StaffMember.objects.filter(institution=institution)
+            .annotate(elsewhere=Exists(others), banned=Exists(PersonBan.objects.filter(person_hash=OuterRef("person_hash"))))
+            .prefetch_related("documents").order_by("ended_on", "post", "name", "pk"))
+
+
+def staff_expiring(*, on: dt.date | None = None) -> QuerySet[StaffMember]:
+    """Active staff whose 健康证明 or certificate expires within the warning window (not yet expired)."""
+    day = on or clock.today()
+    end = day + dt.timedelta(days=expiry_warning_days())
+    return (StaffMember.objects.active_on(day)
+            .filter(Q(health_expires__gte=day, health_expires__lte=end)
+                    | Q(certificate_expires__gte=day, certificate_expires__lte=end))
+            .select_related("institution"))
+
+
+def staff_expired(*, on: dt.date | None = None) -> QuerySet[StaffMember]:
+    """Active staff whose 健康证明 or certificate has expired (or who have no 健康证明 on record)."""
+    day = on or clock.today()
+    return StaffMember.objects.active_on(day).filter(
+        Q(health_expires__lt=day) | Q(health_expires__isnull=True) | Q(certificate_expires__lt=day))
+
+
+# --- the institution's light -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Light:
+    colour: str  # red / yellow / green
+    word: str
+    reasons: tuple[str, ...]
+
+
+def institution_light(institution: Institution, *, on: dt.date | None = None) -> Light:
+    """Red: a rectification past its deadline; yellow: an expired 健康证明 or certificate; else green."""
+    day = on or clock.today()
+    overdue = Finding.objects.overdue_at(day).filter(inspection__institution=institution).count()
+    expired = staff_expired(on=day).filter(institution=institution).count()
+    reasons = []
+    if overdue:
+        reasons.append(f"{overdue}项整改逾期未销号")
+    if expired:
+        reasons.append(f"{expired}名从业人员健康证明或资格证书过期")
+    if overdue:
+        return Light("red", "红灯", tuple(reasons))
+    if expired:
+        return Light("yellow", "黄灯", tuple(reasons))
+    return Light("green", "绿灯", ("无逾期整改、无过期证照",))
+
+
+def institution_for(*, user, pk: int) -> Institution:
+    return get_object_or_404(Institution.objects.for_user(user), pk=pk)
+
+
+# --- complaints ------------------------------------------------------------------------------
+
+
+def complaints_for(user) -> QuerySet[Complaint]:
+    return Complaint.objects.for_user(user).select_related("institution", "unit")
+
+
+def public_counts(institution: Institution) -> dict:
+    """What the directory shows of regulation: counts only, never a complainant."""
+    year_start = dt.date(clock.today().year, 1, 1)
+    row = Complaint.objects.filter(institution=institution).aggregate(
+        total=Count("pk"), closed=Count("pk", filter=Q(state=Complaint.State.CLOSED)))
+    return {
+        "complaints": row["total"], "complaints_closed": row["closed"],
+        "inspections_this_year": Inspection.objects.filter(institution=institution,
+                                                           inspected_on__gte=year_start).count(),
+    }
