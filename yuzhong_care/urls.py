@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("institutions.urls")),
     path("dashboards/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # The versioned API (/api/v1/, token-authenticated, docs served locally) and its coordinators' pages.
+    path("api/", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", HealthView.as_view(), name="health"),
 ]
