@@ -3,6 +3,7 @@ goes through that user's `for_user` scope and every write through the same rules
 expiry take effect on the next call (the row is read on every call; nothing is cached)."""
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -70,6 +71,9 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
     """Per client (not per address): many systems may sit behind one gateway."""
 
     scope = "api_client"
+
+    def get_rate(self):
+        return settings.API_RATE  # read per call, so a deployment (or a test) sets it without reloading
 
     def get_cache_key(self, request, view):
         client = request.auth

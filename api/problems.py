@@ -40,9 +40,17 @@ def _field_errors(detail) -> dict | None:
     return None
 
 
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "无法处理的请求。"
+    default_code = "unprocessable"
+
+
 def _translated(exc):
     """Django's own refusals (from services and selectors) as the API's exceptions."""
-    if isinstance(exc, StateConflict):
+    if getattr(exc, "code", None) == "idempotency_mismatch":
+        return Unprocessable("；".join(exc.messages))
+    if isinstance(exc, StateConflict) or getattr(exc, "code", None) == "idempotency_running":
         return Conflict("；".join(exc.messages))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

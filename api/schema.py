@@ -44,7 +44,7 @@ class ApiSchema(AutoSchema):
             return bodies
         codes = list(ERROR_CODES)
         if self.method == "POST":
-            codes += ["409", "415"]
+            codes += ["409", "415", "422"]
         for code in codes:
             bodies.setdefault(code, self._get_response_for_code(ProblemSerializer, code, media_types=[PROBLEM_TYPE]))
         if self.method == "GET" and self._is_list_view():

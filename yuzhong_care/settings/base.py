@@ -359,11 +359,12 @@ CELERY_BEAT_SCHEDULE["reports-sweep-export-jobs"] = {"task": "reports.sweep_expo
 
 # --- API (issue 16) ---
 # /api/v1/: token clients registered by coordinators (api/), each acting as its bound portal user.
+# Calls per client (DRF's rate syntax: N/s, N/min, N/hour, N/day).
+API_RATE = env("API_RATE", default="600/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.ClientScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.auth.ClientRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_client": env("API_RATE", default="600/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
