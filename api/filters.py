@@ -3,17 +3,40 @@ registry's and the notices' fields), as query parameters."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import django_filters
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core import clock
 from institutions.models import SERVICE_FIELDS, Filing, Institution, ServiceType
 from progress.models import ProgressReport, SupervisionNotice
-from tasks.filters import WorkItemFilter  # noqa: F401  (the task list's filter, reused as is)
+from agencies.models import Department
+from tasks.filters import WorkItemFilter
 from tasks.models import Assignment, Milestone, Plan
 
 MONTH_HELP = "报送周期起始月份，格式 YYYY-MM"
+AN_ID = re.compile(r"^[0-9]{1,18}$")
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, with every id parameter checked first: a number too long for the database is a 400 with the
+    parameter's name, never a database error."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            for name, f in filterset_class.base_filters.items():
+                value = request.query_params.get(name)
+                if value and isinstance(f, (django_filters.NumberFilter, django_filters.ModelChoiceFilter)) \
+                        and not AN_ID.match(value):
+                    raise exceptions.ValidationError({name: ["请填写有效的 id（正整数）。"]})
+        return super().filter_queryset(request, queryset, view)
+
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -22,6 +45,20 @@ class PlanFilter(django_filters.FilterSet):
     class Meta:
         model = Plan
         fields = ["status"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit by id (the schema says so; the page's filter keeps its own rule, filter_responsible)."""
+
+
+class ItemFilter(WorkItemFilter):
+    """The task list's own filter (tasks.filters.WorkItemFilter), its unit documented as an id."""
+
+    responsible_unit = _UnitFilter(
+        label="责任单位", method="filter_responsible",
+        queryset=Department.objects.filter(assignments__role="responsible").distinct(),
+    )
 
 
 class AssignmentFilter(django_filters.FilterSet):

@@ -18,6 +18,8 @@ from core import clock
 
 from .. import services
 
+# The dates a plan of this portal can be read at (month arithmetic past year 9999 would fail).
+MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 ON_PARAMETER = OpenApiParameter(
     "on", OpenApiTypes.DATE, description="截至日期（YYYY-MM-DD），默认今天；灯色与状态按该日结束时计算。",
 )
@@ -65,9 +67,12 @@ class ApiViewMixin:
         if not value:
             return clock.today()
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise exceptions.ValidationError({"on": ["日期格式应为 YYYY-MM-DD，如 2026-11-30。"]}) from None
+        if not MIN_DAY <= day <= MAX_DAY:
+            raise exceptions.ValidationError({"on": [f"日期应在 {MIN_DAY} 至 {MAX_DAY} 之间。"]})
+        return day
 
 
 class ApiView(ApiViewMixin, APIView):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from accounts.roles import READS_EVERYTHING, READS_FILINGS, READS_INSTITUTIONS, READS_PROGRESS, READS_TASKS
-from core.uploads import attachment_response
+from core.uploads import DOCX, JPEG, PDF, PNG, XLSX, attachment_response
 from institutions import indicators
 from institutions.models import Filing, Institution
 from institutions.selectors import directory_entries
@@ -20,6 +21,9 @@ from tasks.models import Assignment, Milestone, Plan, WorkItem
 
 from .. import filters, serializers
 from .base import ON_PARAMETER, ApiDetail, ApiList, ApiView
+
+
+UPLOAD_KINDS = (PDF, PNG, JPEG, DOCX, XLSX)  # what core.uploads accepts, so what a download may be
 
 
 class PlanList(ApiList):
@@ -42,7 +46,7 @@ class ItemList(ApiList):
 
     required_scope, allowed_roles, endpoint = "plans", READS_TASKS, "items"
     serializer_class = serializers.ItemSerializer
-    filterset_class = filters.WorkItemFilter
+    filterset_class = filters.ItemFilter
 
     def get_queryset(self):
         return _items(self.request.user)
@@ -123,7 +127,7 @@ class ReportFileDownload(ApiView):
 
     required_scope, allowed_roles, endpoint = "reports", READS_TASKS, "report-file"
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, kind.content_type): OpenApiTypes.BINARY for kind in UPLOAD_KINDS})
     def get(self, request, pk):
         stored = get_object_or_404(ReportFile.objects.for_user(request.user), pk=pk)
         return attachment_response(stored.file, filename=stored.original_name, content_type=stored.content_type)
