@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import time
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseNotModified
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -56,6 +57,9 @@ class ApiViewMixin:
             status = response.status_code
             return response
         finally:
+            # DRF hands the token's user to the Django request too; the session middleware would then open a
+            # browser session for every call. A token is not a sign-in.
+            request.user = AnonymousUser()
             services.api_call_record(
                 client=getattr(self.request, "_api_client", None), method=request.method,
                 endpoint=self.endpoint or type(self).__name__, path=request.path, status=status,
