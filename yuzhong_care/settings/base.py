@@ -386,4 +386,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
 }
+# Demo: a client for demo-officer's unit system, its token in var/demo-api-token.txt (before the digests, kept last).
+DEMO_DATA_BUILDERS.insert(DEMO_DATA_BUILDERS.index("notifications.demo.build"), "api.demo.build")
 # --- end API ---
