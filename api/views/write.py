@@ -23,7 +23,7 @@ from tasks.models import Assignment
 from .. import filters, serializers, services
 from ..scopes import WRITE_REPORTS
 from .base import ApiList
-from .reads import approved_reports
+from .reads import approved_reports, download_urls
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -54,6 +54,11 @@ class ReportListCreate(ApiList):
 
     def get_queryset(self):
         return approved_reports(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        url = download_urls(request)
+        return self.get_paginated_response([serializers.report_row(r, url) for r in page])
 
     @extend_schema(
         parameters=[IDEMPOTENCY_HEADER],

@@ -99,3 +99,26 @@ def test_a_coordinator_registers_a_client_and_sees_its_token_once(world):
         "expires_on": "2026-01-01",
     })
     assert "请填写系统名称。" in refused.content.decode()
+
+
+def test_the_hand_built_list_rows_are_the_serializers_json(world, tokens):
+    """The two hot lists build their rows by hand (speed); the documented serializers must say the same."""
+    from rest_framework.test import APIRequestFactory
+
+    from api import serializers
+    from api.views.reads import approved_reports, download_urls
+    from progress.lights import lights_for_assignments
+    from tasks.models import Assignment
+
+    w = world
+    request = APIRequestFactory().get("/api/v1/reports/")
+    report = approved_reports(w.viewer).get(pk=w.approved.pk)
+    assert serializers.report_row(report, download_urls(request)) == \
+        serializers.ReportSerializer(report, context={"request": request}).data
+    a = Assignment.objects.select_related("task__plan", "department").get(pk=w.assignment.pk)
+    light = lights_for_assignments([a.pk], on=D(2026, 11, 20))[a.pk]
+    context = {"on": D(2026, 11, 20), "lights": {a.pk: light}}
+    assert serializers.assignment_row(a, light, D(2026, 11, 20)) == \
+        serializers.AssignmentSerializer(a, context=context).data
+    listed = api_client(tokens["offi"]).get("/api/v1/reports/").json()["results"][0]
+    assert listed["files"][0]["download_url"].startswith("http://testserver/api/v1/report-files/")
