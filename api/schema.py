@@ -58,3 +58,27 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "督办管理员登记客户端时显示一次的令牌：yz_<前缀>_<密钥>"}
+
+
+# The integer bounds Django derives from the database's column types (smallint, integer, bigint): they differ
+# between SQLite and PostgreSQL, so the committed schema says neither.
+_DATABASE_BOUNDS = {32767, 2147483647, 9223372036854775807}
+
+
+def _drop_database_bounds(node):
+    if isinstance(node, dict):
+        if node.get("maximum") in _DATABASE_BOUNDS:
+            node.pop("maximum")
+            if node.get("type") == "integer":
+                node.pop("format", None)
+        for value in node.values():
+            _drop_database_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_database_bounds(value)
+
+
+def database_neutral(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the same document whatever database the code runs on."""
+    _drop_database_bounds(result)
+    return result

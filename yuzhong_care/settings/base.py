@@ -384,7 +384,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.database_neutral"],
 }
 # Demo: a client for demo-officer's unit system, its token in var/demo-api-token.txt (before the digests, kept last).
 DEMO_DATA_BUILDERS.insert(DEMO_DATA_BUILDERS.index("notifications.demo.build"), "api.demo.build")
