@@ -19,5 +19,7 @@ urlpatterns = [
     # 监管: inspections, staff and the 终身禁入 list, complaints (its public page needs no login).
     path("regulation/", include("regulation.urls")),
     path("admin/", admin.site.urls),
+    # The versioned API (/api/v1/, token-authenticated, docs served locally) and its coordinators' pages.
+    path("api/", include("api.urls")),
     path("healthz", HealthView.as_view(), name="health"),
 ]

@@ -12,8 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. An app's domain modules import only their own app and apps below.
 LAYERS = [
     "core", "audit", "accounts", "agencies", "messenger", "tasks", "progress", "institutions", "regulation",
-    "notifications", "reports",
-    "yuzhong_care",
+    "notifications", "reports", "api", "yuzhong_care",
 ]
 # Apps of one layer that must not import each other either (siblings stay apart).
 SIBLINGS = [{"progress", "institutions"}]

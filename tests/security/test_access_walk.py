@@ -78,9 +78,10 @@ USER_OF_ROLE = {
 # Signed in with a verified second factor (a confirmed authenticator in the session).
 VERIFIED = {"coord"}
 
-# Left out of the walk: the admin site's own pages (its index is walked), and set_language.
-# regulation: walked, row by row, by tests/security/test_access_walk_regulation.py.
-EXCLUDED_NAMESPACES = ("admin", "regulation")
+# Left out of the walk: the admin site's own pages (its index is walked); regulation, walked row by row by
+# tests/security/test_access_walk_regulation.py; the API with its coordinators' pages (walked by
+# tests/security/test_access_walk_api.py, with tokens instead of sessions).
+EXCLUDED_NAMESPACES = ("admin", "regulation", "api")
 EXCLUDED_NAMES = {"set_language"}
 INCLUDED_DESPITE_NAMESPACE = {"admin:index"}
 

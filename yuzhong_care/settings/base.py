@@ -31,6 +31,9 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_totp",
     "django_filters",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "core",
@@ -44,6 +47,7 @@ LOCAL_APPS = [
     "regulation",
     "reports",
     "notifications",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -386,3 +390,35 @@ CELERY_BEAT_SCHEDULE["regulation-daily-reminders"] = {
     "task": "regulation.daily_reminders",
     "schedule": crontab(hour=8, minute=10),
 }
+# --- API (issue 16) ---
+# /api/v1/: token clients registered by coordinators (api/), each acting as its bound portal user.
+# Calls per client (DRF's rate syntax: N/s, N/min, N/hour, N/day).
+API_RATE = env("API_RATE", default="600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ClientScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DATE_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "渝中区婴幼儿照护服务督办平台 API",
+    "DESCRIPTION": "读取督办数据（按客户端绑定账号的可见范围），并报送进展报告。错误按 RFC 9457 返回 application/problem+json。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.database_neutral"],
+}
+# Demo: a client for demo-officer's unit system, its token in var/demo-api-token.txt (before the digests, kept last).
+DEMO_DATA_BUILDERS.insert(DEMO_DATA_BUILDERS.index("notifications.demo.build"), "api.demo.build")
+# --- end API ---
