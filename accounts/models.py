@@ -23,6 +23,14 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+class EmailPreference(models.TextChoices):
+    """When a workflow message (报告提交、退回、督办单、备案…) is also sent by e-mail."""
+
+    IMMEDIATE = "immediate", "立即发送"
+    DIGEST = "digest", "汇入每日邮件"
+    NEVER = "never", "不发送邮件"
+
+
 class User(AbstractUser):
     """A portal account: one role, one unit (an institution operator, one institution)."""
 
@@ -37,6 +45,10 @@ class User(AbstractUser):
         "institutions.Institution", verbose_name="所属托育机构", null=True, blank=True,
         on_delete=models.PROTECT, related_name="operators",
         help_text="仅对“托育机构”角色有效：该账号只能查看和办理本机构的备案。",
+    )
+    email_preference = models.CharField(
+        "邮件通知", max_length=12, choices=EmailPreference.choices, default=EmailPreference.IMMEDIATE,
+        help_text="站内消息是否同时发送电子邮件：立即发送、汇入每日邮件（与每日待办提醒一同发送）或不发送。",
     )
 
     objects = PortalUserManager()

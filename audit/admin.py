@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
 
 from .models import ObjectChange
 
@@ -10,6 +11,13 @@ class ObjectChangeAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "comment", "actor__username"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "time"
+    fields = ["time", "actor", "action", "content_type", "object_id", "object_repr", "changes_in_words", "comment"]
+    readonly_fields = fields
+
+    @admin.display(description="变更内容")
+    def changes_in_words(self, obj):
+        return format_html_join("", "<div><strong>{}</strong>：{}</div>",
+                                ((line["field"], line["text"]) for line in obj.lines)) or "—"
 
     # History is evidence: nobody edits or deletes it, not even admins.
     def has_add_permission(self, request):

@@ -36,3 +36,39 @@ class ObjectChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def lines(self) -> list[dict]:
+        """The stored changes in words, for the history table: rows written before
+        values were worded (True/False, empty → empty) read the same as new ones."""
+        found = []
+        for label, pair in (self.changes or {}).items():
+            before, after = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
+            before, after = _words(before), _words(after)
+            if before == after:
+                continue
+            if self.action == self.Action.CREATE:
+                text = after
+            elif before == EMPTY:
+                text = f"设为 {after}"
+            elif after == EMPTY:
+                text = f"清空（原为 {before}）"
+            else:
+                text = f"{before} → {after}"
+            found.append({"field": label, "before": before, "after": after, "text": text})
+        return found
+
+
+EMPTY = "（空）"
+
+
+def _words(value) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(_words(v) for v in value)
+    return str(value)

@@ -1,5 +1,7 @@
 """Writing history. Callers snapshot an object before changing it and hand
-both states here; the diff is stored field by field."""
+both states here; the diff is stored field by field, in words a person reads:
+field labels (verbose_name), 是/否, choice names, related objects by name; only
+what changed (an empty value becoming another empty value is no change)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +20,8 @@ _SKIPPED_FIELDS = {"password", "last_login", "updated_at"}
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -44,6 +48,8 @@ def snapshot(
         if field.name in _SKIPPED_FIELDS or field.primary_key:
             continue
         value = getattr(instance, field.name)
+        if isinstance(value, models.fields.files.FieldFile):
+            value = value.name or None
         if field.choices and not isinstance(value, models.Model):
             value = dict(field.flatchoices).get(value, value)
         data[str(field.verbose_name)] = _plain(value)
@@ -55,9 +61,17 @@ def snapshot(
     return data
 
 
+def is_empty(value: Any) -> bool:
+    """None, "", [] and {} all read as （空）: going from one to another is no change."""
+    return value is None or value == "" or value == [] or value == {}
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     keys = list(dict.fromkeys([*before, *after]))
-    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+    return {
+        k: [before.get(k), after.get(k)] for k in keys
+        if before.get(k) != after.get(k) and not (is_empty(before.get(k)) and is_empty(after.get(k)))
+    }
 
 
 def change_record(

@@ -38,10 +38,11 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import EmailPreference, User
 from core import clock
 from messenger.services import messenger_enqueue
 
+from . import event_mail
 from . import rules as R
 from .links import absolute
 from .models import Digest, Notification, ReminderRun, ReminderSent
@@ -275,7 +276,7 @@ def digest_email_send(*, digest_id: int) -> str:
             if digest is None or digest.email_status in (EmailStatus.SENT, EmailStatus.SKIPPED):
                 return "already"
             recipient = User.objects.get(pk=digest.recipient_id)
-            if not recipient.email or not recipient.is_active:
+            if not recipient.email or not recipient.is_active or recipient.email_preference == EmailPreference.NEVER:
                 digest.email_status = EmailStatus.SKIPPED
                 digest.save(update_fields=["email_status"])
                 return "skipped"
@@ -318,6 +319,7 @@ class RunResult:
     due: int = 0
     new: int = 0
     requeued: int = 0
+    event_emails: int = 0
     digests: list[Delivered] = field(default_factory=list)
     preview: dict[int, list[dict]] = field(default_factory=dict)  # dry run: recipient → lines
 
@@ -381,6 +383,9 @@ def reminders_run(*, on: dt.date, kind: str = Kind.DAILY, trigger: str = "", ema
                                email_now=email_now)
         if delivered is not None:
             result.digests.append(delivered)
+    if kind == Kind.DAILY:
+        # Workflow messages of people who chose "汇入每日邮件" (and any a broker outage held back).
+        result.event_emails = event_mail.digests_send(on=on)
     ReminderRun.objects.filter(pk=run.pk).update(
         finished_at=clock.now(), due_count=result.due, new_count=result.new,
         digest_count=len(result.digests), item_count=result.items,

@@ -18,7 +18,7 @@ from core import clock
 from progress.services import periods_ensure
 from tasks.models import Plan
 
-from . import delivery
+from . import delivery, event_mail
 from .models import Digest, ReminderRun
 
 logger = logging.getLogger(__name__)
@@ -106,5 +106,16 @@ def send_digest_email(self, digest_id: int) -> str:
     except delivery.PermanentEmailError:
         logger.warning("提醒邮件地址被拒收（摘要 %s），不再重试", digest_id)
         return "refused"
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+
+
+@shared_task(bind=True, name="notifications.send_event_email", acks_late=True, max_retries=EMAIL_MAX_RETRIES)
+def send_event_email(self, notification_id: int) -> str:
+    """One workflow message's e-mail ("立即发送"), after its action committed.
+    Sends once even if delivered twice; once retries are spent the message stays
+    due and the daily run mails it."""
+    try:
+        return event_mail.send_one(notification_id=notification_id)
     except Exception as exc:
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc

@@ -55,6 +55,12 @@ class Notification(models.Model):
         MILESTONE = "milestone", "节点目标"
         FILING = "filing", "备案"
 
+    class EmailStatus(models.TextChoices):
+        NONE = "", "无需发送"
+        NOW = "now", "待立即发送"
+        DIGEST = "digest", "待汇入每日邮件"
+        SENT = "sent", "已发送"
+
     recipient = models.ForeignKey(USER, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications")
     # Other apps may use categories of their own: the choices label the known ones.
     category = models.CharField("类别", max_length=32, default=Category.GENERAL)
@@ -63,6 +69,12 @@ class Notification(models.Model):
     url = models.CharField("链接", max_length=500, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    # Set by inbox_notify(email=True) from the recipient's preference; the e-mail
+    # itself goes after commit (NOW) or with the daily digest run (DIGEST).
+    email_status = models.CharField(
+        "邮件状态", max_length=8, choices=EmailStatus.choices, default=EmailStatus.NONE, blank=True
+    )
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -73,6 +85,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["email_status"], name="notification_email_due",
+                         condition=models.Q(email_status__in=["now", "digest"])),
         ]
 
     def __str__(self) -> str:

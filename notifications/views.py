@@ -6,9 +6,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
+
+from core.service_calls import service_call
 
 from . import selectors, services
+from .forms import EmailPreferenceForm
 from .rules import SECTIONS, digest_lines
 
 
@@ -69,3 +72,22 @@ class MarkAllReadView(View):
         count = services.notifications_mark_all_read(user=request.user)
         messages.success(request, f"已将{count}条消息标记为已读。" if count else "没有未读消息。")
         return _back(request, "notifications:inbox")
+
+
+class EmailPreferenceView(FormView):
+    """邮件通知设置: every signed-in user sets their own (never anyone else's)."""
+
+    template_name = "notifications/preferences.html"
+    form_class = EmailPreferenceForm
+
+    def get_initial(self):
+        return {"email_preference": self.request.user.email_preference}
+
+    def form_valid(self, form):
+        with service_call(self.request, form=form) as call:
+            services.email_preference_set(actor=self.request.user, user=self.request.user,
+                                          preference=form.cleaned_data["email_preference"])
+            messages.success(self.request, "邮件通知设置已保存。")
+        if call.ok:
+            return redirect("notifications:preferences")
+        return self.form_invalid(form)

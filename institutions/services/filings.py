@@ -31,6 +31,7 @@ from ..models import (
     ReceiptCounter,
 )
 from ..workdays import WorkdayCalendar
+from . import events
 from .access import require_coordinator, require_may_handle
 
 RECEIPT_NUMBER_FORMAT = "渝中托备〔{year}〕{seq:03d}号"
@@ -269,6 +270,7 @@ def filing_submit(*, filing: Filing, actor, at: dt.datetime | None = None) -> Fi
     ])
     change_record(actor=actor, instance=filing, action=ObjectChange.Action.TRANSITION, before=before,
                   after=_filing_snapshot(filing), comment=f"提交备案（第{filing.submission_count}次）")
+    events.filing_submitted(filing=filing, actor=actor)
     return filing
 
 
@@ -298,6 +300,7 @@ def filing_return(*, filing: Filing, actor, reasons: Mapping[str, str], at: dt.d
     summary = "；".join(f"{CorrectionItem(item).label}：{text}" for item, text in given.items())
     change_record(actor=actor, instance=filing, action=ObjectChange.Action.TRANSITION, before=before,
                   after=_filing_snapshot(filing), comment=f"退回补正（第{round_}次）：{summary}")
+    events.filing_decided(filing=filing, actor=actor, detail=f"补正意见（第{round_}次）：{summary}")
     return filing
 
 
@@ -364,6 +367,7 @@ def filing_approve(*, filing: Filing, actor, at: dt.datetime | None = None) -> F
                   after=_filing_snapshot(filing), comment=f"予以备案，备案回执编号 {number}")
     change_record(actor=actor, instance=institution, action=ObjectChange.Action.UPDATE, before=before_inst,
                   comment=f"{filing.get_kind_display()}通过（{number}）")
+    events.filing_decided(filing=filing, actor=actor)
     return filing
 
 
@@ -385,5 +389,6 @@ def filing_reject(*, filing: Filing, actor, reason: str, at: dt.datetime | None 
     filing.save(update_fields=["status", "noncompliance_reason", "decided_by", "decided_at", "updated_at"])
     change_record(actor=actor, instance=filing, action=ObjectChange.Action.TRANSITION, before=before,
                   after=_filing_snapshot(filing), comment=f"告知不符合备案要求：{filing.noncompliance_reason}")
+    events.filing_decided(filing=filing, actor=actor)
     return filing
 

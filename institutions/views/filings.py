@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import COORDINATES, FILES_INSTITUTIONS, READS_EVERYTHING, READS_FILINGS
 from core import clock
+from core.confirm import confirm_page
 from core.service_calls import service_call
 from core.uploads import attachment_response
 from core.views import RoleRequiredMixin
@@ -156,6 +157,19 @@ class DocumentUploadView(RoleRequiredMixin, FilingContextMixin, View):
 class DocumentDeleteView(RoleRequiredMixin, View):
     allowed_roles = FILES_INSTITUTIONS
 
+    def get(self, request, pk):
+        """The confirmation: the file is gone for good once deleted."""
+        document = selectors.document_for_download(user=request.user, pk=pk)
+        back = reverse("institutions:filing-detail", args=[document.filing_id]) + "#materials"
+        if not document.filing.is_editable:
+            messages.error(request, f"该备案当前为“{document.filing.get_status_display()}”，不能删除材料。")
+            return redirect(back)
+        return confirm_page(
+            request, title="删除材料", confirm_label="删除", cancel_url=back, danger=True,
+            lines=[f"将删除{document.filing}的材料：{document.get_kind_display()}（{document.original_name}）。",
+                   "文件随之从平台删除，不能恢复；如需要，请重新上传。"],
+        )
+
     def post(self, request, pk):
         document = selectors.document_for_download(user=request.user, pk=pk)
         with service_call(request, each=True):
@@ -174,6 +188,21 @@ class DocumentDownloadView(RoleRequiredMixin, View):
 
 class FilingSubmitView(RoleRequiredMixin, View):
     allowed_roles = FILES_INSTITUTIONS
+
+    def get(self, request, pk):
+        """The confirmation: once submitted, the 备案书 is locked until the coordinator returns it."""
+        filing = selectors.filing_detail(user=request.user, pk=pk)
+        back = reverse("institutions:filing-detail", args=[pk])
+        if not filing.is_editable:
+            messages.error(request, f"该备案当前为“{filing.get_status_display()}”，不能提交。")
+            return redirect(back)
+        return confirm_page(
+            request, title="提交备案", confirm_label="提交", cancel_url=back,
+            lines=[f"将提交{filing}（第{filing.submission_count + 1}次提交）。",
+                   "提交后备案书和材料不能再修改，除非区卫生健康委退回补正。",
+                   "区卫生健康委将在5个工作日内审核，督办管理员会收到待审核消息。"],
+            warnings=services.filing_submission_problems(filing),
+        )
 
     def post(self, request, pk):
         filing = selectors.filing_detail(user=request.user, pk=pk)
@@ -206,6 +235,23 @@ class FilingReturnView(RoleRequiredMixin, TemplateView):
 
 class FilingApproveView(RoleRequiredMixin, View):
     allowed_roles = COORDINATES
+
+    def get(self, request, pk):
+        """The confirmation: a receipt number is issued and the registry changes."""
+        filing = selectors.filing_detail(user=request.user, pk=pk)
+        back = reverse("institutions:filing-detail", args=[pk])
+        if filing.status != Filing.Status.SUBMITTED:
+            messages.error(request, f"该备案当前为“{filing.get_status_display()}”，不能予以备案。")
+            return redirect(back)
+        if filing.kind == Filing.Kind.CANCEL:
+            effect = f"{filing.institution.name}将被注销，不再在公示名录中显示。"
+        else:
+            effect = f"机构信息（托位数、服务类型、地址、联系电话）将按本次备案书更新，{filing.institution.name}在公示名录中显示为已备案。"
+        return confirm_page(
+            request, title="予以备案并出具回执", confirm_label="予以备案", cancel_url=back,
+            lines=[f"将对{filing}予以备案，并出具编号为“渝中托备〔年份〕顺序号”的备案回执（编号按年度顺序生成，不能收回）。",
+                   effect, "机构账号会收到已予以备案的消息。"],
+        )
 
     def post(self, request, pk):
         filing = selectors.filing_detail(user=request.user, pk=pk)

@@ -16,6 +16,7 @@ from core.service_calls import StateConflict  # in core: the views' one helper t
 from tasks.models import Assignment
 
 from .. import rules
+from . import events
 from ..models import NoticeFile, SupervisionNotice
 from .evidence import check_uploads, files_attach, files_comment, files_removed_on_error
 from .guards import require, require_open
@@ -73,6 +74,7 @@ def notice_issue(
             previous.save(update_fields=["state", "closed_by", "closed_at", "close_comment"])
             change_record(actor=actor, instance=previous, action=ObjectChange.Action.TRANSITION, before=before,
                           comment=previous.close_comment)
+    events.notice_issued(notice=notice, actor=actor)
     return notice
 
 
@@ -102,6 +104,7 @@ def notice_reply(*, actor, notice: SupervisionNotice, text: str, files: Sequence
                      notice=notice, uploaded_by=actor, uploaded_at=now)
         change_record(actor=actor, instance=notice, action=ObjectChange.Action.TRANSITION, before=before,
                       comment=files_comment(files, "附件", lead="答复督办单"))
+    events.notice_replied(notice=notice, actor=actor)
     return notice
 
 

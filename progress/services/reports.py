@@ -18,6 +18,7 @@ from core.service_calls import StateConflict  # in core: the views' one helper t
 from tasks.models import Assignment
 
 from .. import rules
+from . import events
 from ..models import ProgressReport, ReportFile, ReportingPeriod, ReportTransition
 from .evidence import check_uploads, files_attach, files_comment, files_removed_on_error
 from .guards import local_time, require, require_open
@@ -186,6 +187,7 @@ def report_submit(*, actor, report: ProgressReport, comment: str = "") -> Progre
     _transition(report, from_state=source, to_state=target, actor=actor, at=now, comment=comment)
     change_record(actor=actor, instance=report, action=ObjectChange.Action.TRANSITION, before=before,
                   comment=comment or ("重新提交" if target == State.RESUBMITTED else "提交审核"))
+    events.report_submitted(report=report, actor=actor)
     return report
 
 
@@ -209,6 +211,7 @@ def _review(report: ProgressReport, *, actor, allowed, refused: str, attempted: 
     report.save(update_fields=["state", "reviewed_by", "reviewed_at", *stamped, *fields])
     _transition(report, from_state=source, to_state=to_state, actor=actor, at=now, comment=comment)
     change_record(actor=actor, instance=report, action=ObjectChange.Action.TRANSITION, before=before, comment=history)
+    events.report_reviewed(report=report, actor=actor)
     return report
 
 

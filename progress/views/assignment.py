@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from accounts.roles import ACTS_FOR_UNIT, READS_TASKS, REVIEWS_REPORTS
+from core.confirm import confirm_page
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 
@@ -65,13 +68,46 @@ class CompletionClaimView(AssignmentView):
 
 
 class CompletionDecideView(AssignmentView):
+    """The decision form is sent by GET to a confirmation page (a decision is final);
+    its 确认 POSTs here, through the service."""
+
     allowed_roles = REVIEWS_REPORTS
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def _completion(self, request, pk):
+        return get_object_or_404(
+            AssignmentCompletion.objects.for_user(request.user).select_related("assignment__task", "assignment__department"),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        completion = self._completion(request, pk)
+        assignment = selectors.assignment_for_user(user=request.user, pk=completion.assignment_id)
+        if not rules.can_decide_completion(request.user, assignment):
+            raise PermissionDenied("只有牵头单位审核人或督办管理员可以确认完成。")
+        if completion.state != AssignmentCompletion.State.CLAIMED:
+            messages.error(request, f"该完成申报已{completion.get_state_display()}，无需再确认。")
+            return redirect("progress:assignment", pk=assignment.pk)
+        form = forms.CompletionDecisionForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(assignment=assignment, decision_form=form))
+        data = form.cleaned_data
+        unit = assignment.department.name
+        if data["decision"] == "accept":
+            title, label = "确认任务完成", "完成"
+            lines = [f"将确认{unit}承担的“{assignment.task.title}”已完成。",
+                     "确认后该单位本任务不再需要报送进展，指示灯显示为已完成。"]
+        else:
+            title, label = "不予确认完成", "不予确认"
+            lines = [f"将退回{unit}的完成申报，原因：{data['comment']}", "该单位可在整改后重新申报完成。"]
+        if data["comment"] and data["decision"] == "accept":
+            lines.append(f"意见：{data['comment']}")
+        return confirm_page(request, title=title, confirm_label=label, lines=lines,
+                            cancel_url=reverse("progress:assignment", args=[assignment.pk]),
+                            hidden={"decision": data["decision"], "comment": data["comment"]})
 
     def post(self, request, pk):
-        completion = get_object_or_404(
-            AssignmentCompletion.objects.for_user(request.user).select_related("assignment__task"), pk=pk
-        )
+        completion = self._completion(request, pk)
         assignment = selectors.assignment_for_user(user=request.user, pk=completion.assignment_id)
         form = forms.CompletionDecisionForm(request.POST)
         if form.is_valid():

@@ -80,6 +80,7 @@ def test_filing_submitted_blocked_returned_corrected_filed_and_cancelled(
     for kind, name in MATERIALS:
         upload(page, kind, name)
     click(page, "#submit-filing")
+    click(page, "#confirm-action")  # the confirmation page: 确认提交
     messages = page.inner_text(".messages")
     assert "未能提交" in messages and "缺少必需材料：消防安全检查合格证明。" in messages
     assert page.inner_text("#filing-status") == "草稿"
@@ -88,6 +89,7 @@ def test_filing_submitted_blocked_returned_corrected_filed_and_cancelled(
     # 3. The fire certificate completes it; submit.
     upload(page, "fire", "消防安全检查合格证明.pdf")
     click(page, "#submit-filing")
+    click(page, "#confirm-action")  # the confirmation page: 确认提交
     assert "备案已提交" in page.inner_text(".messages")
     assert page.inner_text("#filing-status") == "已提交待审核"
     filing = Filing.objects.get(institution=institution)
@@ -120,6 +122,7 @@ def test_filing_submitted_blocked_returned_corrected_filed_and_cancelled(
     click(page, "#save-filing")
     upload(page, "fire", "消防安全检查合格证明（盖章）.pdf")
     click(page, "#submit-filing")
+    click(page, "#confirm-action")  # the confirmation page: 确认提交
     assert page.inner_text("#filing-status") == "已提交待审核"
 
     # 6. The coordinator files it; the receipt shows the number.
@@ -127,6 +130,7 @@ def test_filing_submitted_blocked_returned_corrected_filed_and_cancelled(
     page.goto(f"{live_server.url}/filings/{filing.pk}/")
     assert page.locator("#standard-warnings").count() == 0
     click(page, "#approve-filing")
+    click(page, "#confirm-action")  # the confirmation page: 确认予以备案
     number = f"渝中托备〔{year}〕001号"
     assert page.inner_text("#receipt-number") == number
     receipt = page.inner_text("#receipt")
@@ -154,11 +158,13 @@ def test_filing_submitted_blocked_returned_corrected_filed_and_cancelled(
     page.check("#id_commitment")
     click(page, "#save-filing")
     click(page, "#submit-filing")
+    click(page, "#confirm-action")  # the confirmation page: 确认提交
     assert page.inner_text("#filing-status") == "已提交待审核"
     cancel = Filing.objects.get(institution=institution, kind="cancel")
     page = switch_user(page, login, "demo-coordinator")
     page.goto(f"{live_server.url}/filings/{cancel.pk}/")
     click(page, "#approve-filing")
+    click(page, "#confirm-action")  # the confirmation page: 确认予以备案
     assert page.inner_text("#receipt-number") == f"渝中托备〔{year}〕002号"
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/directory/")
