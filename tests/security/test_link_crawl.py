@@ -23,6 +23,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
+from . import CRAWL
 from .test_access_walk import _verify
 from .world import build_world
 
@@ -136,6 +137,7 @@ def test_no_page_links_to_a_page_its_reader_may_not_open(world, role):
             _verify(client, user)
         start = reverse("home")
     pages, links, dead = crawl(client, start)
+    CRAWL[role] = {"pages": pages, "links": links, "dead": len(dead)}
     print(f"\nlink crawl {role}: {pages} pages, {links} links checked, {len(dead)} dead ends")
     assert pages > 1 or role == "anonymous", f"{role}: its home leads nowhere"
     assert not dead, f"{len(dead)} links lead to a page {role} may not open:\n" + "\n".join(
