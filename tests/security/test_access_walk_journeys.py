@@ -224,3 +224,19 @@ def test_registrar_sees_its_registrations_awaiting_filing_until_filed(world):
 def test_coordinator_reads_registrations_without_the_registrars_section(world):
     page = _client(world.coordinator).get(reverse("institutions:registrations")).content.decode()
     assert 'id="awaiting-filing"' not in page
+
+
+# ------------------------------------------------------------------ the task page's 报告记录 links
+
+
+def test_task_page_links_each_units_record_only_for_who_may_open_it(world):
+    """The lead unit opens every unit's 报告记录 on its task; a responsible unit only its own."""
+    from tasks.models import Assignment
+
+    union = Assignment.objects.get(task=world.task, department__name="区总工会")
+    ours, theirs = (f'href="{reverse("progress:assignment", args=[a.pk])}"' for a in (world.assignment, union))
+    lead_page = _client(world.officer).get(reverse("tasks:detail", args=[world.task.pk])).content.decode()
+    assert ours in lead_page and theirs in lead_page
+    partner_page = _client(world.union_officer).get(reverse("tasks:detail", args=[world.task.pk])).content.decode()
+    assert theirs in partner_page and ours not in partner_page
+    assert _client(world.union_officer).get(reverse("progress:assignment", args=[world.assignment.pk])).status_code == 404
