@@ -16,6 +16,7 @@ from django.urls import reverse
 from institutions import services as inst
 from progress import services as prog
 from reports.todo import coordinator_todo
+from tasks.models import Assignment
 from tests.factories import InstitutionFactory, RegistrationFactory
 
 from .test_access_walk import _verify
@@ -107,7 +108,8 @@ def test_navigation_offers_the_coordinator_its_todo_first(world):
     html = _client(world.coordinator).get(reverse("reports:district")).content.decode()
     todo, overview = html.find(f'href="{reverse("reports:todo")}"'), html.find(f'href="{reverse("reports:district")}"')
     assert 0 <= todo < overview
-    assert f'href="{reverse("reports:todo")}"' not in _client(world.viewer).get(reverse("reports:district")).content.decode()
+    viewers = _client(world.viewer).get(reverse("reports:district")).content.decode()
+    assert f'href="{reverse("reports:todo")}"' not in viewers
 
 
 # ------------------------------------------------------------------ each section: appears, then handled
@@ -231,12 +233,11 @@ def test_coordinator_reads_registrations_without_the_registrars_section(world):
 
 def test_task_page_links_each_units_record_only_for_who_may_open_it(world):
     """The lead unit opens every unit's 报告记录 on its task; a responsible unit only its own."""
-    from tasks.models import Assignment
-
     union = Assignment.objects.get(task=world.task, department__name="区总工会")
     ours, theirs = (f'href="{reverse("progress:assignment", args=[a.pk])}"' for a in (world.assignment, union))
     lead_page = _client(world.officer).get(reverse("tasks:detail", args=[world.task.pk])).content.decode()
     assert ours in lead_page and theirs in lead_page
     partner_page = _client(world.union_officer).get(reverse("tasks:detail", args=[world.task.pk])).content.decode()
     assert theirs in partner_page and ours not in partner_page
-    assert _client(world.union_officer).get(reverse("progress:assignment", args=[world.assignment.pk])).status_code == 404
+    refused = _client(world.union_officer).get(reverse("progress:assignment", args=[world.assignment.pk]))
+    assert refused.status_code == 404
