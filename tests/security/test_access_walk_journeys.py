@@ -19,10 +19,18 @@ from reports.todo import coordinator_todo
 from tasks.models import Assignment
 from tests.factories import InstitutionFactory, RegistrationFactory
 
-from .test_access_walk import _verify
+from .test_access_walk import _cells, _clients, _leaks, _outcome, _report, _verify
 from .world import _submitted_filing, build_world, pdf
 
 pytestmark = pytest.mark.django_db
+
+# In the access walk's format (tests/security/test_access_walk.py counts the rows of test_access_walk_*.py).
+#                                                        anon coord offi lead view regi oper o_of o_op su
+GET = {
+    ("reports:todo", "-"):                               "L    200   403  403  403  403  403  403  403   2F",
+}
+POST: dict = {}  # the page only reads
+TARGETS = {"reports:todo": {"-": lambda w: ([], "")}}
 
 D = dt.date
 AFTER_THE_REPLY_DATE = D(2027, 1, 4)  # the world's open notices are due 2026-12-31
@@ -43,6 +51,28 @@ def _client(user, *, verified: bool = False) -> Client:
 
 
 # ------------------------------------------------------------------ who opens 待办
+
+
+def test_get_walk_journeys(world, settings):
+    """The table above, walked as the main access walk walks (two factors on, a verified coordinator)."""
+    settings.PORTAL_2FA_REQUIRED_ROLES = ["coordinator"]
+    settings.PORTAL_2FA_FOR_ADMIN = True
+    world.superuser = type(world.officer).objects.create_superuser(
+        username="root", email="root@example.cn", password="Portal-test-2026!"
+    )
+    clients = _clients(world)
+    results = []
+    for name, variant, role, expected in _cells(GET):
+        args, query = TARGETS[name][variant](world)
+        url = reverse(name, args=args) + (f"?{query}" if query else "")
+        response = clients[role].get(url)
+        got, note = _outcome(response), ""
+        leaked = _leaks(response, role)
+        if leaked:
+            got, note = got + "+leak", f"(shows what {role} may not see: {leaked})"
+        results.append((name, variant, role, expected, got, note))
+    _report("GET journeys", GET, results)
+
 
 
 def test_todo_page_anonymous_is_sent_to_sign_in(world):
