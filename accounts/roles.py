@@ -71,13 +71,15 @@ DEFAULT_ROLE = Role.OFFICER
 # What `createsuperuser` makes: the district's coordinator.
 SUPERUSER_ROLE = Role.COORDINATOR
 
-# Where each role lands after signing in (home_url_name); the rest, the task list.
+# Where each role lands after signing in (home_url_name): its to-do list; the viewer, who
+# only reads, the district overview; any other, the task list.
 _LANDING = {
-    Role.COORDINATOR: "reports:district",
+    Role.COORDINATOR: "reports:todo",
     Role.VIEWER: "reports:district",
     Role.OPERATOR: "institutions:mine",
     Role.OFFICER: "progress:my-tasks",
     Role.LEADER: "progress:review",
+    Role.REGISTRAR: "institutions:registrations",
 }
 _DEFAULT_LANDING = "tasks:list"
 

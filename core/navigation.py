@@ -46,6 +46,7 @@ def _allowed_roles(url_name: str) -> frozenset | None:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("待办", "reports:todo"),
     NavItem("总览看板", "reports:district"),
     NavItem("我的任务", "progress:my-tasks"),
     NavItem("待审核", "progress:review"),

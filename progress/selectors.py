@@ -360,6 +360,9 @@ def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskPro
     latest = latest_approved_reports().for_user(user).filter(assignment=OuterRef("pk")).order_by("-period__start")
     live = AssignmentCompletion.objects.filter(assignment=OuterRef("pk"), state__in=LIVE_COMPLETION)
     summary = LeadSummary.objects.for_user(user).filter(task=OuterRef("task")).order_by("-period__start")
+    # Whether the reader may open each unit's 报告记录 (the page's own scope, progress:assignment):
+    # the link is drawn only then, decided inside the same query.
+    opens = Assignment.objects.for_user(user).filter(pk=OuterRef("pk"))
     milestones = list(task.milestones.all())
     evaluated = evaluate(
         Assignment.objects.filter(task=task), today, plans={task.plan_id: task.plan}, milestones=milestones,
@@ -373,6 +376,7 @@ def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskPro
             "summary_period": Subquery(summary.values("period__label")[:1]),
             "summary_author": Subquery(summary.values("author__full_name")[:1]),
             "summary_at": Subquery(summary.values("updated_at")[:1]),
+            "opens": Exists(opens),
         },
     )
     facts = {row.pk: (row.values, light) for row, light in evaluated}
@@ -380,7 +384,7 @@ def task_progress(*, user, task: WorkItem, on: dt.date | None = None) -> TaskPro
     for a in task.assignments.all():
         values, light = facts.get(a.pk, ({}, Light("green")))
         rows.append({
-            "assignment": a, "light": light,
+            "assignment": a, "light": light, "opens": bool(values.get("opens")),
             "report": {"pk": values["report_id"], "period": values["report_period"],
                        "percent": values["report_percent"], "approved_at": values["report_approved_at"]}
             if values.get("report_id") else None,

@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("todo/", views.CoordinatorTodoView.as_view(), name="todo"),
     path("district/", views.DistrictOverviewView.as_view(), name="district"),
     path("units/mine/", views.DepartmentDashboardView.as_view(), name="my-department"),
     path("units/<int:pk>/", views.DepartmentDashboardView.as_view(), name="department"),

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from accounts.roles import READS_EVERYTHING, READS_PROGRESS, READS_TASKS, sees_all
+from accounts.roles import COORDINATES, READS_EVERYTHING, READS_PROGRESS, READS_TASKS, sees_all
 from core.service_calls import service_call
 from core.views import RoleRequiredMixin
 from progress.timerules import read_date
@@ -26,6 +26,7 @@ from .forms import AsOfForm, DistrictForm, ExcelForm, ExportJobForm
 from .models import ExportJob
 from .services import export_job_create
 from .task import task_for_user
+from .todo import coordinator_todo
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,6 +70,19 @@ class DistrictOverviewView(DashboardMixin, TemplateView):
         plan_id = plan.pk if plan else None
         context.update(form=form, on=on, ended_plan=_ended(plan), body=pages.district_body(user, on, plan_id))
         return context
+
+
+# ---------------------------------------------------------------- the coordinator's 待办 (its home)
+
+
+class CoordinatorTodoView(RoleRequiredMixin, TemplateView):
+    """Where the coordinator lands: what waits for them; the overview is one click away."""
+
+    allowed_roles = COORDINATES
+    template_name = "reports/todo.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "todo": coordinator_todo(user=self.request.user)}
 
 
 # ---------------------------------------------------------------- department dashboard

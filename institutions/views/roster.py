@@ -19,6 +19,9 @@ from ..forms import InstitutionFilterForm, RegistrationForm, RosterUploadForm
 from ..models import RosterImport
 
 
+AWAITING_SHOWN = 50
+
+
 class RegistrationListView(RoleRequiredMixin, ListView):
     allowed_roles = READS_REGISTRY
     template_name = "institutions/registration_list.html"
@@ -27,6 +30,15 @@ class RegistrationListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.registrations_for_user(self.request.user).order_by("-pushed_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if registers_own_authority_only(user):
+            # The registrar's home: what it registered that is still waiting to be filed, oldest first.
+            awaiting = selectors.registrations_awaiting_filing(user=user)
+            context.update(awaiting=list(awaiting[:AWAITING_SHOWN]), awaiting_count=awaiting.count())
+        return context
 
 
 class RegistrationCreateView(RoleRequiredMixin, TemplateView):

@@ -131,7 +131,7 @@ def test_navigation_by_role_is_as_before():
     """The same menus as the old hand-written table, for every role."""
     R = roles.Role
     assert _menu(_User(R.COORDINATOR)) == [
-        "总览看板", "待审核", "任务清单", "实施方案", "督办单", "备案审核", "托育机构", "信息公示", "数据导出", "登录锁定",
+        "待办", "总览看板", "待审核", "任务清单", "实施方案", "督办单", "备案审核", "托育机构", "信息公示", "数据导出", "登录锁定",
         "工作消息",
     ]
     assert _menu(_User(R.VIEWER)) == ["总览看板", "任务清单", "实施方案", "督办单", "备案审核", "托育机构", "信息公示",

@@ -69,10 +69,11 @@ def test_permission_matrix(client, world, page, role):
     assert get(client, user, pages(world)[page]).status_code == EXPECTED[page][role]
 
 
-def test_home_sends_coordinator_and_viewer_to_the_district_overview(client, world):
-    for user in (world.viewer, world.coordinator):
-        client.force_login(user)
-        assert client.get("/")["Location"] == reverse("reports:district")
+def test_home_sends_the_viewer_to_the_district_overview_and_the_coordinator_to_its_todo(client, world):
+    client.force_login(world.viewer)
+    assert client.get("/")["Location"] == reverse("reports:district")
+    client.force_login(world.coordinator)
+    assert client.get("/")["Location"] == reverse("reports:todo")
 
 
 def test_navigation_shows_the_dashboards_by_role(client, world):

@@ -3,7 +3,7 @@
 from tests.conftest import pinned_to
 from tests.security.world import WORLD_DAY
 
-from . import STATS
+from . import CRAWL, STATS
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -11,6 +11,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"access walk {kind}: {s['urls']} URLs, {s['rows']} rows × {s['roles']} roles = {s['cells']} cells; "
             f"{s['unexpected_200']} unexpected 200s; {s['mismatches']} cells differ from the table"
+        )
+    if CRAWL:
+        pages, links = sum(c["pages"] for c in CRAWL.values()), sum(c["links"] for c in CRAWL.values())
+        dead = sum(c["dead"] for c in CRAWL.values())
+        each = ", ".join(f"{role} {c['pages']}/{c['links']}" for role, c in CRAWL.items())
+        terminalreporter.write_line(
+            f"link crawl: {pages} pages, {links} links checked, {dead} dead ends (pages/links per role: {each})"
         )
 
 

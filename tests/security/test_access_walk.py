@@ -216,6 +216,7 @@ GET = {
     ("progress:milestone-file", "other"):                "L    200   404  404  200  404  403  200  403   2F",
     # reports: dashboards, the official Excel report, background exports
     ("reports:district", "-"):                           "L    200   403  403  200  403  403  403  403   2F",
+    ("reports:todo", "-"):                               "L    200   403  403  403  403  403  403  403   2F",
     ("reports:my-department", "-"):                      "L    200   200  200  404  403  403  200  403   2F",
     ("reports:department", "own"):                       "L    200   200  200  200  403  403  404  403   2F",
     ("reports:department", "other"):                     "L    200   404  404  200  403  403  200  403   2F",
@@ -395,7 +396,7 @@ TARGETS = {
     "progress:notice-file": _own_other("notice_file", "other_notice_file"),
     "progress:milestone-confirm": _own_other("milestone", "other_milestone"),
     "progress:milestone-file": _own_other("milestone_file", "other_milestone_file"),
-    "reports:district": _none(), "reports:my-department": _none(),
+    "reports:district": _none(), "reports:my-department": _none(), "reports:todo": _none(),
     "reports:department": _own_other("unit", "other_unit"),
     "reports:task": _own_other("task", "other_task"),
     "reports:excel": {"-": lambda w: ([], ""), "download": lambda w: ([], "download=1")},
