@@ -14,7 +14,8 @@ from functools import cache
 
 from django.urls import resolve, reverse
 
-from accounts.roles import acts_for_unit, has_role, registers_own_authority_only
+from accounts.roles import acts_for_unit, has_role, registers_own_authority_only, sees_all
+from regulation.rules import can_read_inspections
 
 
 def _opens_admin_site(user) -> bool:
@@ -59,11 +60,18 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("机构登记", "institutions:registrations", only=registers_own_authority_only),
     NavItem("我的机构", "institutions:mine"),
     NavItem("信息公示", "institutions:directory"),
+    # Regulation (tasks 10–13): the district and the inspecting units; an institution reads its own.
+    NavItem("监督检查", "regulation:inspections", only=can_read_inspections),
+    NavItem("本机构监管", "regulation:mine"),
+    # A unit hears of a complaint assigned to it in its inbox; the list is the district's.
+    NavItem("投诉处理", "regulation:complaints", only=sees_all),
+    NavItem("终身禁入", "regulation:bans"),
     # Who reads everything opens a unit's dashboard from the district overview.
     NavItem("本单位看板", "reports:my-department", only=acts_for_unit),
     NavItem("数据导出", "reports:exports"),
     NavItem("登录锁定", "accounts:lockouts"),
     NavItem("工作消息", "messenger:channels"),
+    NavItem("接口客户端", "api:clients"),
     NavItem("管理后台", "admin:index", opens=_opens_admin_site),
 ]
 

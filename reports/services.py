@@ -202,8 +202,8 @@ def _notify(job: ExportJob, *, ok: bool) -> None:
     """The inbox notice (notifications.services.inbox_notify)."""
     url = reverse("reports:export-detail", args=[job.pk])
     if ok:
-        inbox_notify(user=job.owner, title="进展报告导出已完成", category="export", url=url,
+        inbox_notify(user=job.owner, title="进展报告导出已完成", category="export", url=url, email=True,
                      body=f"共 {job.done_rows:,} 条报告记录，可在“数据导出”页面下载。")
     else:
-        inbox_notify(user=job.owner, title="进展报告导出失败", category="export", url=url,
+        inbox_notify(user=job.owner, title="进展报告导出失败", category="export", url=url, email=True,
                      body=job.error or "导出失败，请稍后重试。")

@@ -1,8 +1,9 @@
 """The coordinator's 待办: what waits for the district's coordinator today, read
 through the apps' own selectors and scopes. Five queries whatever the amount of
-data (tests/reports/test_todo.py pins it at two sizes): the filings and the
-calendar (institutions.selectors.review_queue), the completion claims, the
-overdue notices, the reports returned twice."""
+data (pinned at two sizes): the filings and the calendar
+(institutions.selectors.review_queue), the completion claims, the overdue
+notices, the reports returned twice, the rectifications past their deadline
+(regulation.selectors.rectifications_overdue)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,7 @@ from core import clock
 from institutions.selectors import ReviewQueue, review_queue
 from progress.models import ProgressReport, SupervisionNotice
 from progress.selectors import completions_to_decide
+from regulation.selectors import rectifications_overdue
 from tasks.models import Plan
 
 # A report sent back this many times or more is the coordinator's to look at.
@@ -28,10 +30,12 @@ class CoordinatorTodo:
     completions: list
     overdue_notices: list
     returned_twice: list
+    rectifications: list  # past their deadline, oldest first
 
     @property
     def empty(self) -> bool:
-        return not (len(self.filings) or self.completions or self.overdue_notices or self.returned_twice)
+        return not (len(self.filings) or self.completions or self.overdue_notices or self.returned_twice
+                    or self.rectifications)
 
 
 def coordinator_todo(*, user, on: dt.date | None = None) -> CoordinatorTodo:
@@ -54,4 +58,5 @@ def coordinator_todo(*, user, on: dt.date | None = None) -> CoordinatorTodo:
     return CoordinatorTodo(
         today=today, filings=review_queue(user=user, today=today), completions=completions,
         overdue_notices=overdue, returned_twice=returned,
+        rectifications=list(rectifications_overdue(on=today, user=user)[:SHOWN]),
     )

@@ -131,15 +131,15 @@ def test_navigation_by_role_is_as_before():
     """The same menus as the old hand-written table, for every role."""
     R = roles.Role
     assert _menu(_User(R.COORDINATOR)) == [
-        "待办", "总览看板", "待审核", "任务清单", "实施方案", "督办单", "备案审核", "托育机构", "信息公示", "数据导出", "登录锁定",
-        "工作消息",
+        "待办", "总览看板", "待审核", "任务清单", "实施方案", "督办单", "备案审核", "托育机构", "信息公示", "监督检查",
+        "投诉处理", "终身禁入", "数据导出", "登录锁定", "工作消息", "接口客户端",
     ]
     assert _menu(_User(R.VIEWER)) == ["总览看板", "任务清单", "实施方案", "督办单", "备案审核", "托育机构", "信息公示",
-                                      "数据导出"]
+                                      "监督检查", "投诉处理", "数据导出"]
     assert _menu(_User(R.OFFICER)) == ["我的任务", "任务清单", "督办单", "信息公示", "本单位看板", "数据导出"]
     assert _menu(_User(R.LEADER)) == ["我的任务", "待审核", "任务清单", "督办单", "信息公示", "本单位看板", "数据导出"]
     assert _menu(_User(R.REGISTRAR)) == ["任务清单", "托育机构", "机构登记", "信息公示"]
-    assert _menu(_User(R.OPERATOR)) == ["我的机构", "信息公示"]
+    assert _menu(_User(R.OPERATOR)) == ["我的机构", "信息公示", "监督检查", "本机构监管"]
     # The admin site's entry follows the admin site's own rule (an active staff account).
     staff = _User(R.COORDINATOR)
     staff.is_staff = True
