@@ -4,6 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from audit.models import ObjectChange
+from core import clock
 from audit.selectors import changes_for
 from audit.services import change_record, diff, snapshot
 from institutions import services as institutions
@@ -35,12 +36,14 @@ def test_an_update_lists_only_what_changed_and_no_empty_to_empty():
 
 def test_one_action_writes_one_entry_with_only_its_changes(users):
     institution = InstitutionFactory(name="小星星托育中心")
-    institutions.institution_update_flags(institution=institution, actor=users["coordinator"], is_inclusive=True,
-                                          is_demonstration=False)
+    institutions.institution_update_flags(institution=institution, actor=users["coordinator"], is_inclusive=False,
+                                          is_demonstration=True)
     entries = list(changes_for(institution))
     assert len(entries) == 1
     lines = {line["field"]: line["text"] for line in entries[0].lines}
-    assert lines == {_label(Institution, "is_inclusive"): "否 → 是"}  # nothing unchanged listed
+    # What the action changed (the flag and the date it is recognised from), nothing unchanged listed.
+    assert lines == {_label(Institution, "is_demonstration"): "否 → 是",
+                     _label(Institution, "demonstration_on"): f"设为 {clock.today():%Y-%m-%d}"}
 
 
 def test_a_new_object_lists_its_values_without_empty_arrows(users):

@@ -23,7 +23,8 @@ ROLES = {
 NOT_SCREENS = {
     "accounts:logout", "health", "progress:report-file", "progress:notice-file", "progress:milestone-file",
     "institutions:roster-export", "institutions:document-download", "reports:export-status",
-    "reports:export-download", "reports:excel",
+    "reports:export-download", "reports:excel", "regulation:evidence", "regulation:staff-document",
+    "regulation:ban-decision", "regulation:staff-export",
 }
 PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts" / "screens"
@@ -46,6 +47,9 @@ def page_name(url: str) -> str | None:
     except Resolver404:
         return None
     name = match.view_name
+    # The API answers machines (JSON, its schema), not people; its documentation pages are walked.
+    if name.startswith("api:") and name not in ("api:docs", "api:redoc", "api:clients", "api:calls"):
+        return None
     return None if name in NOT_SCREENS else name
 
 

@@ -200,6 +200,7 @@ def test_loading_recomputes_open_filings_with_history_and_tells_the_other_review
     users, operator, django_capture_on_commit_callbacks
 ):
     filing = _submitted(operator)
+    Notification.objects.all().delete()  # the submission's own message to the coordinators: not this test's
     assert (filing.receipt_due_on, filing.notice_due_on) == (D(2027, 1, 6), D(2027, 1, 20))
     loader, other = users["coordinator"], UserFactory(role="coordinator", department__name="区卫生健康委")
     with django_capture_on_commit_callbacks(execute=True):
@@ -223,6 +224,7 @@ def test_loading_recomputes_open_filings_with_history_and_tells_the_other_review
 def test_loading_again_changes_nothing_and_sends_nothing(users, operator, django_capture_on_commit_callbacks):
     _submitted(operator)
     _load()
+    Notification.objects.all().delete()  # the submission's and the first load's messages
     with django_capture_on_commit_callbacks(execute=True):
         assert _load().changes == []
     assert not Notification.objects.exists()
@@ -239,6 +241,7 @@ def test_a_decided_filing_keeps_its_deadlines(users, operator):
 def test_the_command_run_by_nobody_tells_every_coordinator(tmp_path, users, operator,
                                                             django_capture_on_commit_callbacks):
     _submitted(operator)
+    Notification.objects.all().delete()  # the submission's own message to the coordinators: not this test's
     path = tmp_path / "holidays-2027.txt"
     path.write_text(MADE_UP_2027, encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True):

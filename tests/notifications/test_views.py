@@ -96,7 +96,7 @@ def test_header_shows_the_unread_count_and_the_inbox_link(client, alice):
     client.force_login(alice)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert f'href="{reverse("notifications:inbox")}">消息<span class="badge"' in page
-    assert '<span class="badge" title="未读消息">3</span>' in page
+    assert '<span class="badge">3<span class="visually-hidden">条未读</span></span>' in page
 
 
 def test_no_badge_without_unread_messages(client, alice):

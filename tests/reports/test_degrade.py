@@ -78,7 +78,7 @@ def test_production_settings_make_the_redis_cache_resilient_with_short_timeouts(
     code = ("import django, json; django.setup(); from django.conf import settings; "
             "print(json.dumps(settings.CACHES['default'], sort_keys=True))")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yuzhong_care.settings.production", "SECRET_KEY": "x" * 50,
-           "ALLOWED_HOSTS": "portal.example.gov.cn", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+           "PERSON_ID_KEY": "y" * 50, "ALLOWED_HOSTS": "portal.example.gov.cn", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
            "REDIS_URL": "redis://127.0.0.1:6379/0"}
     env.pop("CACHE_URL", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

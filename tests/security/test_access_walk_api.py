@@ -24,6 +24,8 @@ from .world import MARK, SEEN_BY, WORLD_DAY, build_world, pdf
 
 pytestmark = pytest.mark.django_db
 
+# Walks the whole api namespace itself (test_access_walk.EXCLUDED_NAMESPACES).
+NAMESPACE = "api"
 ROLES = ("anon", "coord", "offi", "lead", "view", "regi", "oper", "o_of", "o_op")  # world.SEEN_BY's names
 
 #                                   anon coord offi lead view regi oper o_of o_op

@@ -32,6 +32,8 @@ from tests.conftest import on_day
 from tests.factories import PDF_BYTES, InstitutionFactory, UserFactory
 
 DAY = dt.date(2026, 12, 2)
+# Walks the whole regulation namespace itself (test_access_walk.EXCLUDED_NAMESPACES).
+NAMESPACE = "regulation"
 ROLES = ("anon", "coord", "view", "offi", "insp", "o_in", "oper", "o_op", "regi")
 
 GET = {
