@@ -10,7 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core import clock
-from institutions.models import Institution
+from institutions.family_rules import family_point_problems, is_family_point
+from institutions.models import EnrolmentReport, Institution
 
 from .models import Complaint, Finding, Inspection, PersonBan, StaffMember
 
@@ -127,3 +128,19 @@ def public_counts(institution: Institution) -> dict:
         "inspections_this_year": Inspection.objects.filter(institution=institution,
                                                            inspected_on__gte=year_start).count(),
     }
+
+
+def family_point_findings(institution: Institution, *, on: dt.date | None = None) -> list[str]:
+    """What an inspector should look at in a 家庭托育点 (≤ 5 children, a carer per 3): the latest
+    monthly enrolment up to `on` against the 保育人员 employed that day, through the one home of the
+    rule (institutions.family_rules). Empty for any other institution or when nothing is reported."""
+    if not is_family_point(institution.category):
+        return []
+    day = on or clock.today()
+    latest = (EnrolmentReport.objects.filter(institution=institution, period__lte=day)
+              .order_by("-period").values_list("children", flat=True).first())
+    if latest is None:
+        return []
+    carers = StaffMember.objects.active_on(day).filter(institution=institution,
+                                                       post=StaffMember.Post.CAREGIVER).count()
+    return family_point_problems(children=latest, carers=carers, what="最近一次月报在托")

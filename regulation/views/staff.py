@@ -39,6 +39,7 @@ class InstitutionRegulationView(RoleRequiredMixin, TemplateView):
             expiring=selectors.staff_expiring(on=today).filter(institution=institution),
             expired=selectors.staff_expired(on=today).filter(institution=institution),
             complaints=Complaint.objects.filter(institution=institution).count(),
+            family=selectors.family_point_findings(institution, on=today),
             **kwargs,
         )
 
