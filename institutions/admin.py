@@ -4,6 +4,9 @@ from audit.admin_mixins import AuditedModelAdmin
 from core import clock
 
 from .models import (
+    Assessment,
+    AssessmentScore,
+    EnrolmentReport,
     Filing,
     FilingClass,
     FilingCorrection,
@@ -11,6 +14,7 @@ from .models import (
     HolidayDay,
     HolidayYear,
     Institution,
+    QualityStandard,
     ReceiptCounter,
     Registration,
     RosterImport,
@@ -197,3 +201,60 @@ class RosterImportAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- enrolment and quality assessment (issue 15): read-only -----------------------------------
+# (普惠 is fields of the institution, above.) The figures and the assessments change through
+# the services (enrolment_report and its import, the assessment workflow), which keep the
+# history; the admin only looks, a page at a time without counting the whole table.
+
+
+class ReadOnlyAdmin(AuditedModelAdmin):
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EnrolmentReport)
+class EnrolmentReportAdmin(ReadOnlyAdmin):
+    list_display = ["institution", "period", "children", "infant", "toddler", "preschool", "mixed", "source",
+                    "reported_at"]
+    list_filter = ["source", "period"]
+    list_select_related = ["institution"]
+    search_fields = ["institution__name"]
+
+
+@admin.register(QualityStandard)
+class QualityStandardAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "version", "is_current", "illustrative", "loaded_at"]
+
+
+class AssessmentScoreInline(admin.TabularInline):
+    model = AssessmentScore
+    fields = ["item", "self_points", "points", "passed"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["institution", "standard", "status", "self_score", "score", "grade", "confirmed_on"]
+    list_filter = ["status", "grade"]
+    list_select_related = ["institution", "standard"]
+    search_fields = ["institution__name"]
+    inlines = [AssessmentScoreInline]

@@ -78,6 +78,15 @@ class ChoiceLabelWidget(widgets.Widget):
         return str(self.labels.get(value, value or ""))
 
 
+class CategoryWidget(ChoiceLabelWidget):
+    """机构类别: 托育机构 or 家庭托育点; an empty cell (or no such column) is a 托育机构."""
+
+    def clean(self, value, row=None, **kwargs):
+        if not cell_text(value):
+            return Institution.Category.CENTRE
+        return super().clean(value, row, **kwargs)
+
+
 class YesNoWidget(widgets.Widget):
     TRUE = {"是", "Y", "YES", "TRUE", "1", "√", "✓"}
     FALSE = {"否", "N", "NO", "FALSE", "0", "×", ""}
@@ -251,6 +260,7 @@ class InstitutionRosterResource(resources.ModelResource):
     is_kindergarten_class = _field("is_kindergarten_class", YesNoWidget("幼儿园托班"))
     is_community_point = _field("is_community_point", YesNoWidget("社区托育点"))
     registered_on = _field("registered_on", DateCellWidget("登记日期"))
+    category = _field("category", CategoryWidget("机构类别", Institution.Category.choices))
     # Export only: the registry's current filing status.
     filing_status = fields.Field(column_name="备案状态", readonly=True)
     receipt_number = fields.Field(column_name="备案回执编号", readonly=True)

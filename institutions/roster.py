@@ -37,6 +37,8 @@ IMPORT_COLUMNS = [
     ("is_kindergarten_class", "幼儿园托班"),
     ("is_community_point", "社区托育点"),
     ("registered_on", "登记日期"),
+    # Optional (older templates lack it): 托育机构 when empty; a 家庭托育点 has at most 5 places.
+    ("category", "机构类别"),
 ]
 EXPORT_ONLY_COLUMNS = [
     ("filing_status", "备案状态"),

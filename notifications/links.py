@@ -53,6 +53,9 @@ class Links:
             ("admin:institutions_filing_change", filing_id),
         )
 
+    def enrolment(self, *, institution_id: int) -> str:
+        return self.first(("institutions:enrolment", institution_id), ("institutions:detail", institution_id))
+
 
 def absolute(path: str) -> str:
     if not path or path.startswith(("http://", "https://")):

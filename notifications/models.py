@@ -153,6 +153,7 @@ class ReminderSent(models.Model):
         MILESTONE = "milestone", "节点目标"
         NOTICE = "notice", "督办单"
         FILING = "filing", "备案审核"
+        ENROLMENT = "enrolment", "在托人数月报"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待投递"

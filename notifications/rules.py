@@ -11,7 +11,11 @@ coordinators edit in the admin):
 - filing submitted and waiting for review: each working day once its
   receipt deadline is within N working days (default 2), or past;
 - escalation of overdue reports, milestones and notices: 1 day overdue →
-  the unit's leader(s); 3 days → the coordinator(s). Once each.
+  the unit's leader(s); 3 days → the coordinator(s). Once each;
+- monthly 在托人数 (enrolment) of a filed institution: the progress reports'
+  rhythm (due on institutions.rules.ENROLMENT_DUE_DAY; the report days before,
+  then daily while overdue) to the institution's own accounts, not escalated
+  (the utilisation page shows the coordinators who has not reported).
 
 Every reminder carries the date the rule schedules it for (`date`): "3 days
 before 12-01" is dated 11-28 whichever day it is actually sent. A run that
@@ -25,7 +29,8 @@ a task without one); plan-wide milestones → the coordinators.
 
 `collect(on=D)` costs a fixed number of queries however many items are due
 (about ten: settings, people, plans, assignments, reports, milestones,
-units of lead-less tasks, notices, filings, the working-day calendar)."""
+units of lead-less tasks, notices, filings, the working-day calendar,
+institutions owing their enrolment)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +44,9 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import User
 from accounts.roles import Role
 from core.clock import date_of
-from institutions.models import Filing
+from institutions.models import Filing, Institution
+from institutions.models_enrolment import EnrolmentReport
+from institutions.rules import ENROLMENT_DUE_DAY
 from institutions.workdays import UNVERIFIED_TEXT, WorkdayCalendar
 from progress import periods
 from progress.models import AssignmentCompletion, ProgressReport, SupervisionNotice
@@ -65,6 +72,7 @@ UNIT, LEADER, COORDINATOR = "unit", "leader", "coordinator"
 
 # Item types (ReminderSent.ItemType).
 REPORT, MILESTONE, NOTICE, FILING = "report", "milestone", "notice", "filing"
+ENROLMENT = "enrolment"
 
 
 def before_rule(days: int) -> str:
@@ -182,11 +190,15 @@ class Directory:
         self.officers: dict[int, list[int]] = defaultdict(list)
         self.leaders: dict[int, list[int]] = defaultdict(list)
         self.coordinators: list[int] = []
+        self.operators: dict[int, list[int]] = defaultdict(list)  # institution → its own accounts
         rows = User.objects.filter(
-            is_active=True, role__in=[Role.OFFICER, Role.LEADER, Role.COORDINATOR]
-        ).values_list("pk", "role", "department_id").order_by("pk")
-        for pk, role, department_id in rows:
-            if role == Role.COORDINATOR:
+            is_active=True, role__in=[Role.OFFICER, Role.LEADER, Role.COORDINATOR, Role.OPERATOR]
+        ).values_list("pk", "role", "department_id", "institution_id").order_by("pk")
+        for pk, role, department_id, institution_id in rows:
+            if role == Role.OPERATOR:
+                if institution_id is not None:
+                    self.operators[institution_id].append(pk)
+            elif role == Role.COORDINATOR:
                 self.coordinators.append(pk)
             elif department_id is not None:
                 (self.officers if role == Role.OFFICER else self.leaders)[department_id].append(pk)
@@ -380,6 +392,53 @@ def collect_filings(
             yield Reminder(person, FILING, pk, rule, on, subject, receipt_due, url, detail)
 
 
+def enrolment_periods(on: dt.date) -> tuple[periods.PeriodSpec | None, periods.PeriodSpec]:
+    """(the month whose 在托人数 is coming due, None after this month's due day; the month
+    last due): the monthly progress report's window."""
+    this = periods.spec_for(start=on, months=1, due_day=ENROLMENT_DUE_DAY)
+    if this.due_date >= on:
+        last = periods.spec_for(start=this.start - ONE_DAY, months=1, due_day=ENROLMENT_DUE_DAY)
+        return this, last
+    return None, this
+
+
+def collect_enrolments(on: dt.date, rules: Rules, people: Directory, links: Links) -> Iterator[Reminder]:
+    """Filed institutions that have not reported the month coming due (the report days
+    before its due day) or the month last due (daily while overdue, until the next due day).
+    Told: the institution's own active accounts. One query."""
+    if not people.operators:
+        return
+    current, passed = enrolment_periods(on)
+    stages: list[tuple[periods.PeriodSpec, str, dt.date]] = []
+    if current is not None and (stage := before_stage(current.due_date, on, rules.report_days, rules.catch_up_days)):
+        stages.append((current, *stage))
+    if rules.report_overdue_daily:
+        stages.append((passed, *overdue_daily(passed.due_date, on)))
+    if not stages:
+        return
+    months = sorted({spec.start for spec, _rule, _date in stages})
+    operators = User.objects.filter(institution=OuterRef("pk"), role=Role.OPERATOR, is_active=True)
+    reported = {
+        month: Exists(EnrolmentReport.objects.filter(institution=OuterRef("pk"), period=month)) for month in months
+    }
+    rows = (
+        Institution.objects.filter(Exists(operators), status=Institution.Status.FILED, filed_on__isnull=False)
+        .annotate(**{f"done_{n}": flag for n, flag in enumerate(reported.values())})
+        .values_list("pk", "name", "filed_on", *(f"done_{n}" for n in range(len(months))))
+        .order_by("pk")
+    )
+    for pk, name, filed_on, *done in rows.iterator(chunk_size=5000):
+        done_by_month = dict(zip(months, done, strict=True))
+        url = links.enrolment(institution_id=pk)
+        for spec, rule, fires_on in stages:
+            # Only months from the one it was filed in are owed (enrolment_problems refuses earlier ones).
+            if done_by_month[spec.start] or spec.start < filed_on.replace(day=1):
+                continue
+            subject = f"{name} · {spec.start.year}年{spec.start.month}月在托人数"[:300]
+            for person in people.operators.get(pk, []):
+                yield Reminder(person, ENROLMENT, pk, rule, fires_on, subject, spec.due_date, url)
+
+
 def collect(on: dt.date, rules: Rules | None = None) -> list[Reminder]:
     """Everything due on day `on` for the daily digest, in a fixed number of queries."""
     rules = rules or Rules.current()
@@ -391,6 +450,7 @@ def collect(on: dt.date, rules: Rules | None = None) -> list[Reminder]:
     found.extend(collect_milestones(on, rules, people, links))
     found.extend(collect_notices(on, rules, people, links))
     found.extend(collect_filings(on, people, links, working_days=rules.filing_working_days))
+    found.extend(collect_enrolments(on, rules, people, links))
     return found
 
 
@@ -434,15 +494,15 @@ def describe(item, on: dt.date) -> str:
     if item.item_type == NOTICE:
         late = max(-left, 1)
         return f"{subject}：答复期限为{cn_date(due)}，已逾期{late}天仍未答复"
-    what = "未提交" if item.item_type == REPORT else "未确认达成"
+    what = {REPORT: "未提交", ENROLMENT: "未填报"}.get(item.item_type, "未确认达成")
     if item.rule in (ESCALATE_LEADER, ESCALATE_COORDINATOR):
         urge = "请督促本单位尽快办理" if item.rule == ESCALATE_LEADER else "请予督办"
         return f"{subject}：已于{cn_date(due)}到期，逾期{max(-left, 1)}天仍{what}，{urge}"
     if left > 0:
-        verb = "截止" if item.item_type == REPORT else "到期"
+        verb = "截止" if item.item_type in (REPORT, ENROLMENT) else "到期"
         return f"{subject}：将于{cn_date(due)}{verb}（还剩{left}天），尚{what}"
     if left == 0:
-        return f"{subject}：今日{'截止' if item.item_type == REPORT else '到期'}，尚{what}"
+        return f"{subject}：今日{'截止' if item.item_type in (REPORT, ENROLMENT) else '到期'}，尚{what}"
     return f"{subject}：已于{cn_date(due)}到期，逾期{-left}天，尚{what}"
 
 
@@ -459,7 +519,7 @@ def digest_lines(items, on: dt.date) -> list[dict]:
         for i in best.values()
     ]
     order = {key: n for n, (key, _title) in enumerate(SECTIONS)}
-    kinds = {REPORT: 0, NOTICE: 1, MILESTONE: 2, FILING: 3}
+    kinds = {REPORT: 0, NOTICE: 1, MILESTONE: 2, FILING: 3, ENROLMENT: 4}
     # Sections, then the most overdue first; within a day, items in plan order (ids follow the annex).
     lines.sort(key=lambda line: (order[line["section"]], line["due"], kinds.get(line["item"].item_type, 9),
                                  line["item"].item_id))

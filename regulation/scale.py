@@ -36,7 +36,9 @@ def generate(*, staff: int = 200_000, inspections: int = 50_000, seed: int = 1, 
     units = [u.pk for u in inspection_units_ensure()]
     rows = []
     for n in range(staff):
-        number = personid.make(f"500103{1970 + n % 30}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}")
+        # A distinct person per row (birth date from n // 1000, sequence n % 1000): no false "works elsewhere".
+        born = dt.date(1970, 1, 1) + dt.timedelta(days=(n // 1000) * 37 % 12000)
+        number = personid.make(f"500103{born:%Y%m%d}{n % 1000:03d}")
         started = today - dt.timedelta(days=rng.randint(30, 2000))
         rows.append(StaffMember(
             institution_id=institutions[n % len(institutions)], name=rng.choice(SURNAMES) + f"某{n}",

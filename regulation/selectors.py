@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core import clock
@@ -33,10 +34,18 @@ def rectifications_overdue(*, on: dt.date | None = None, user=None) -> QuerySet[
             .order_by("deadline", "pk"))
 
 
+def _findings_count(**conditions):
+    per_inspection = (Finding.objects.filter(inspection=OuterRef("pk"), **conditions).order_by()
+                      .values("inspection").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(per_inspection), 0)
+
+
 def inspections_for(user) -> QuerySet[Inspection]:
     return (Inspection.objects.for_user(user).select_related("institution", "unit")
-            .annotate(open_count=Count("findings", filter=Q(findings__state__in=["open", "answered"])),
-                      finding_count=Count("findings"))
+            # Per-row subqueries, not a join and GROUP BY: a page of 30 of 50,000 inspections then
+            # reads 30 rows by the date index instead of grouping the whole table first.
+            .annotate(open_count=_findings_count(state__in=[Finding.State.OPEN, Finding.State.ANSWERED]),
+                      finding_count=_findings_count())
             .order_by("-inspected_on", "-pk"))
 
 
@@ -116,6 +125,15 @@ def institution_for(*, user, pk: int) -> Institution:
 
 def complaints_for(user) -> QuerySet[Complaint]:
     return Complaint.objects.for_user(user).select_related("institution", "unit")
+
+
+def complaint_counts(institution_ids) -> dict[int, tuple[int, int]]:
+    """{institution id: (complaints received, closed)} for a page of the public directory, in one
+    query: counts only, never a complainant."""
+    rows = (Complaint.objects.filter(institution_id__in=list(institution_ids)).values("institution_id")
+            .annotate(total=Count("pk"), closed=Count("pk", filter=Q(state=Complaint.State.CLOSED)))
+            .order_by())
+    return {r["institution_id"]: (r["total"], r["closed"]) for r in rows}
 
 
 def public_counts(institution: Institution) -> dict:

@@ -1,7 +1,9 @@
 """A deterministic city-scale dataset for the bench (and, small, for the
 query-count tests): about 40 plans × 15 tasks × ~25 units, five years of
 monthly reports (≈ 200,000 reports with ≈ 420,000 workflow steps), notices,
-completions, milestones and 20,000 institutions.
+completions, milestones and 20,000 institutions with 12 months of enrolment,
+200,000 staff and 50,000 inspections (regulation/scale.py; by default 10 staff
+and 2.5 inspections per institution, so the figures follow --scale).
 
 Everything is written with bulk_create in large batches, bypassing the
 services on purpose (no history rows: this is generated data, not activity).
@@ -29,6 +31,7 @@ from institutions.models import EnrolmentReport, Institution
 from institutions.validators import make_credit_code
 from progress import periods
 from progress.models import AssignmentCompletion, ProgressReport, ReportingPeriod, ReportTransition, SupervisionNotice
+from regulation import scale as regulation_scale
 from tasks.models import Assignment, Milestone, Plan, Responsibility, Section, WorkItem
 
 BATCH = 5000
@@ -62,6 +65,17 @@ class Scale:
     institutions: int = 20000
     seed: int = 2026
     end: dt.date = dt.date(2026, 11, 28)
+    # Regulation's registry: None = 10 staff and 2.5 inspections per institution (200,000 / 50,000).
+    staff: int | None = None
+    inspections: int | None = None
+
+    @property
+    def staff_count(self) -> int:
+        return self.institutions * 10 if self.staff is None else self.staff
+
+    @property
+    def inspection_count(self) -> int:
+        return self.institutions * 5 // 2 if self.inspections is None else self.inspections
 
     @classmethod
     def fraction(cls, scale: float, **overrides) -> Scale:
@@ -366,10 +380,13 @@ def generate(scale: Scale, *, stdout=None) -> dict:
         ))
     Institution.objects.bulk_create(institutions, batch_size=BATCH)
     n_enrolment = _enrolment(institutions, scale.end, rng)
+    regulation = regulation_scale.generate(staff=scale.staff_count, inspections=scale.inspection_count,
+                                           seed=scale.seed, today=scale.end)
     counts = {
         "plans": len(plans), "tasks": len(items), "assignments": len(assignments), "reports": n_reports,
         "transitions": n_steps, "notices": len(notices), "institutions": len(institutions),
         "milestones": len(milestones), "completions": len(completions), "enrolment": n_enrolment,
+        "staff": regulation["staff"], "inspections": regulation["inspections"],
     }
     _log(stdout, "完成：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     return counts

@@ -172,14 +172,18 @@ class EvidenceDownloadView(InspectionReaderMixin, View):
         return attachment_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
 
 
-class OverdueView(RoleRequiredMixin, TemplateView):
-    """The coordinator's 待办 of overdue rectifications (the integrator links it from 待办)."""
+class OverdueView(RoleRequiredMixin, ListView):
+    """The coordinator's 待办 of overdue rectifications (the integrator links it from 待办), a page
+    at a time: a city has thousands."""
 
     allowed_roles = READS_EVERYTHING
     template_name = "regulation/overdue.html"
+    context_object_name = "findings"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.rectifications_overdue(on=clock.today(), user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        today = clock.today()
-        return super().get_context_data(
-            findings=selectors.rectifications_overdue(on=today, user=self.request.user), today=today,
-            can_escalate=rules.can_escalate(self.request.user), **kwargs)
+        return super().get_context_data(today=clock.today(), can_escalate=rules.can_escalate(self.request.user),
+                                        **kwargs)

@@ -193,3 +193,36 @@ def test_a_formula_without_a_stored_result_is_named_as_such(users):
     # Saved with its values (what the advice leads to), the same rows import.
     rows[1][0], rows[1][12] = "小星星托育中心", 60
     assert _import(users["coordinator"], xlsx_bytes(rows), dry_run=True).problems == []
+
+
+def _with_category(rows: list[list], categories: dict[int, str]) -> list[list]:
+    """Each row extended with the 机构类别 column (spreadsheet row number → text)."""
+    return [[*row, categories.get(n, "")] for n, row in enumerate(rows, start=2)]
+
+
+def test_category_column_family_points_at_most_five_places_all_or_nothing(users):
+    coordinator = users["coordinator"]
+    rows = roster_rows(4)
+    rows[1][12], rows[2][12], rows[3][12] = 5, 8, 30  # rows 3, 4, 5: 托位数
+    data = xlsx_bytes(_with_category(rows, {3: "家庭托育点", 4: "家庭托育点", 5: "托育机构"}))
+    report = _import(coordinator, data)
+    assert [p.line for p in report.problems] == [4]
+    assert str(report.problems[0]).startswith("第4行：") and "不超过5人" in str(report.problems[0])
+    assert Institution.objects.count() == 0  # one bad row: nothing written
+
+    rows[2][12] = 4
+    report = _import(coordinator, xlsx_bytes(_with_category(rows, {3: "家庭托育点", 4: "家庭托育点"})))
+    assert report.ok and report.imported == 4
+    categories = dict(Institution.objects.values_list("capacity", "category"))
+    assert categories == {rows[0][12]: "centre", 5: "family", 4: "family", 30: "centre"}
+
+
+def test_category_must_be_one_of_the_two_and_old_templates_still_import(users):
+    coordinator = users["coordinator"]
+    rows = roster_rows(2)
+    report = _import(coordinator, xlsx_bytes(_with_category(rows, {3: "幼儿园"})))
+    assert [str(p) for p in report.problems] == ["第3行：机构类别“幼儿园”无效，应为：托育机构、家庭托育点。"]
+    assert Institution.objects.count() == 0
+    # A file made from the template before the column existed: every row a 托育机构.
+    report = _import(coordinator, xlsx_bytes(rows, headers=HEADERS[:-1]))
+    assert report.ok and set(Institution.objects.values_list("category", flat=True)) == {"centre"}
