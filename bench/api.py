@@ -39,14 +39,21 @@ REPEATS = 3
 LIMIT = 3.0  # the issue's bound: within 3× the trivial signed-in page
 
 
+def environment() -> dict:
+    """bench/export.py's production environment, and what production has beside it: the person-id key, and the
+    shared Redis cache (the throttle's counters in one place for both workers, as deployed; BENCH_CACHE_URL)."""
+    return {**bench_environment(), "PERSON_ID_KEY": os.environ.get("PERSON_ID_KEY", "bench-only-person-id-key"),
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")}
+
+
 def start_server(port: int) -> subprocess.Popen:
     """gunicorn as bench/dashboards.py starts it, run from the project root (this file's name, api.py, would shadow
     the `api` app from bench/)."""
     log = open(ROOT / "var" / "bench-api-gunicorn.log", "w")
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "yuzhong_care.wsgi:application", "--workers", "2",
+        [str(Path(sys.executable).parent / "gunicorn"), "yuzhong_care.wsgi:application", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning", "--timeout", "120"],
-        env={**os.environ, **bench_environment()}, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, **environment()}, stdout=log, stderr=subprocess.STDOUT,
     )
     for _ in range(120):
         try:
@@ -135,6 +142,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18791)
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
+    os.environ.update(environment())
     setup()
     info = prepare()
     server = start_server(args.port)
