@@ -3,7 +3,6 @@ write's input is checked by progress.forms.ReportForm (the form's own checks and
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -223,11 +222,12 @@ ROLE_LABELS = dict(Assignment.Role.choices)
 STATE_LABELS = dict(ProgressReport.State.choices)
 
 
-def _moment(value) -> str | None:
-    """DRF's DateTimeField output: ISO 8601 in the current time zone."""
+def _moment(value, tz) -> str | None:
+    """DRF's DateTimeField output: ISO 8601 in the current time zone (`tz`, looked up once a page: each
+    timezone.localtime() call reads it from a context-local, ~5 µs, twice a row and once a file)."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -248,8 +248,9 @@ def assignment_row(v: dict, light, on) -> dict:
     }
 
 
-def report_row(r: dict, a: dict, files: list[dict], download_url) -> dict:
-    """r: a row of REPORT_VALUES, a: its assignment's row of REPORT_ASSIGNMENT_VALUES, files: rows of FILE_VALUES."""
+def report_row(r: dict, a: dict, files: list[dict], download_url, tz) -> dict:
+    """r: a row of REPORT_VALUES, a: its assignment's row of REPORT_ASSIGNMENT_VALUES, files: rows of FILE_VALUES,
+    tz: timezone.get_current_timezone()."""
     return {
         "id": r["id"], "assignment_id": r["assignment_id"], "plan_id": a["task__plan_id"],
         "task_id": a["task_id"], "task_label": item_label(a["task__kind"], a["task__number"]),
@@ -258,8 +259,8 @@ def report_row(r: dict, a: dict, files: list[dict], download_url) -> dict:
                    "due_date": r["period__due_date"].isoformat(), "label": r["period__label"]},
         "version": r["version"], "state": r["state"], "state_label": _label(STATE_LABELS, r["state"]),
         "progress": r["progress"], "percent": r["percent"], "problems": r["problems"],
-        "next_steps": r["next_steps"], "submitted_at": _moment(r["submitted_at"]),
-        "approved_at": _moment(r["approved_at"]),
+        "next_steps": r["next_steps"], "submitted_at": _moment(r["submitted_at"], tz),
+        "approved_at": _moment(r["approved_at"], tz),
         "files": [{"id": f["id"], "name": f["original_name"], "content_type": f["content_type"], "size": f["size"],
-                   "uploaded_at": _moment(f["uploaded_at"]), "download_url": download_url(f["id"])} for f in files],
+                   "uploaded_at": _moment(f["uploaded_at"], tz), "download_url": download_url(f["id"])} for f in files],
     }

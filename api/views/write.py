@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -60,9 +61,10 @@ class ReportListCreate(ApiList):
         scoped = self.filter_queryset(latest_approved_reports().for_user(request.user))
         page = self.paginate_queryset(scoped.values(*REPORT_VALUES))
         assignments, files = approved_report_rows(page)
-        url = download_urls(request)
+        url, tz = download_urls(request), timezone.get_current_timezone()
         return self.get_paginated_response([
-            serializers.report_row(r, assignments[r["assignment_id"]], files.get(r["id"], ()), url) for r in page])
+            serializers.report_row(r, assignments[r["assignment_id"]], files.get(r["id"], ()), url, tz)
+            for r in page])
 
     @extend_schema(
         parameters=[IDEMPOTENCY_HEADER],
