@@ -30,10 +30,12 @@ class TokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(INVALID) from None
         prefix = token_prefix(token)
-        client = (
-            ApiClient.objects.select_related("user", "user__department").filter(prefix=prefix).first()
-            if prefix else None
-        )
+        client = None
+        if prefix:  # the prefix is unique: get() reads the one row, without first()'s ORDER BY
+            try:
+                client = ApiClient.objects.select_related("user", "user__department").get(prefix=prefix)
+            except ApiClient.DoesNotExist:
+                pass
         if client is None or not token_matches(token, client.token_hash):
             raise exceptions.AuthenticationFailed(INVALID)
         if client.revoked_at is not None or client.expires_at <= clock.now() or not client.user.is_active:

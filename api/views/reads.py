@@ -2,6 +2,8 @@
 fixed number of queries per page whatever the data size (tests/api/test_queries.py pins it)."""
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -76,6 +78,12 @@ class _WithLights:
         ) if rows else {}
 
 
+# The list's row, and its plan's fields (the lights' due windows), in one lean query: no model instance per row.
+ASSIGNMENT_VALUES = ("id", "task_id", "task__plan_id", "task__kind", "task__number", "task__title", "department_id",
+                     "department__name", "role", "via_group_id")
+PLAN_FIELDS = tuple(f.attname for f in Plan._meta.concrete_fields)
+
+
 @extend_schema(parameters=[ON_PARAMETER])
 class AssignmentList(_WithLights, ApiList):
     """任务分工及其截至某日的灯色和原因。"""
@@ -86,10 +94,17 @@ class AssignmentList(_WithLights, ApiList):
 
     def list(self, request, *args, **kwargs):
         self.on = self.on_date()
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.lights_for(page)
-        return self.get_paginated_response(
-            [serializers.assignment_row(a, self.lights.get(a.pk), self.on) for a in page])
+        scoped = self.filter_queryset(Assignment.objects.for_user(request.user))
+        page = self.paginate_queryset(scoped.values(*ASSIGNMENT_VALUES, *(f"task__plan__{n}" for n in PLAN_FIELDS)))
+        plans = {}
+        for v in page:  # a page spans a plan or two: one Plan each, for progress.lights' due windows
+            if v["task__plan_id"] not in plans:
+                plans[v["task__plan_id"]] = Plan.from_db(
+                    scoped.db, PLAN_FIELDS, [v[f"task__plan__{n}"] for n in PLAN_FIELDS])
+        # Unordered: the result is a dict, and the model's ordering would join the plan and sort for nothing.
+        ids = Assignment.objects.filter(pk__in=[v["id"] for v in page]).order_by()
+        found = lights.lights_for_assignments(ids, on=self.on, plans=plans) if page else {}
+        return self.get_paginated_response([serializers.assignment_row(v, found.get(v["id"]), self.on) for v in page])
 
 
 @extend_schema(parameters=[ON_PARAMETER])
@@ -120,6 +135,27 @@ def approved_reports(user):
         latest_approved_reports().for_user(user).select_related("period")
         .prefetch_related(Prefetch("assignment", queryset=assignments), Prefetch("files", queryset=files))
     )
+
+
+# The list's rows as values (no model instance, no prefetch machinery): the page with its period, then the page's
+# assignments (task and unit) and its files, one query each.
+REPORT_VALUES = ("id", "assignment_id", "version", "state", "progress", "percent", "problems", "next_steps",
+                 "submitted_at", "approved_at", "period__start", "period__end", "period__due_date", "period__label")
+REPORT_ASSIGNMENT_VALUES = ("id", "task_id", "task__plan_id", "task__kind", "task__number", "department_id",
+                            "department__name")
+FILE_VALUES = ("id", "report_id", "original_name", "content_type", "size", "uploaded_at")
+
+
+def approved_report_rows(page: list[dict]) -> tuple[dict, dict]:
+    """The page's assignments (id → row) and files (report id → rows, in the files' own order)."""
+    if not page:
+        return {}, {}
+    assignments = {a["id"]: a for a in Assignment.objects.filter(
+        pk__in={r["assignment_id"] for r in page}).values(*REPORT_ASSIGNMENT_VALUES)}
+    files = defaultdict(list)
+    for f in ReportFile.objects.filter(report_id__in=[r["id"] for r in page]).values(*FILE_VALUES):
+        files[f["report_id"]].append(f)
+    return assignments, files
 
 
 class ReportDetail(ApiDetail):

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,12 +19,13 @@ from accounts.roles import READS_TASKS, WRITES_REPORTS
 from core import clock
 from progress import periods
 from progress.forms import ReportForm
+from progress.selectors import latest_approved_reports
 from tasks.models import Assignment
 
 from .. import filters, serializers, services
 from ..scopes import WRITE_REPORTS
 from .base import ApiList
-from .reads import approved_reports, download_urls
+from .reads import REPORT_VALUES, approved_report_rows, approved_reports, download_urls
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -56,9 +58,13 @@ class ReportListCreate(ApiList):
         return approved_reports(self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        url = download_urls(request)
-        return self.get_paginated_response([serializers.report_row(r, url) for r in page])
+        scoped = self.filter_queryset(latest_approved_reports().for_user(request.user))
+        page = self.paginate_queryset(scoped.values(*REPORT_VALUES))
+        assignments, files = approved_report_rows(page)
+        url, tz = download_urls(request), timezone.get_current_timezone()
+        return self.get_paginated_response([
+            serializers.report_row(r, assignments[r["assignment_id"]], files.get(r["id"], ()), url, tz)
+            for r in page])
 
     @extend_schema(
         parameters=[IDEMPOTENCY_HEADER],

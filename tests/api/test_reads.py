@@ -102,23 +102,31 @@ def test_a_coordinator_registers_a_client_and_sees_its_token_once(world):
 
 
 def test_the_hand_built_list_rows_are_the_serializers_json(world, tokens):
-    """The two hot lists build their rows by hand (speed); the documented serializers must say the same."""
+    """The two hot lists build their rows by hand from values() (speed); each listed row must be exactly what the
+    documented serializers say for that object."""
     from rest_framework.test import APIRequestFactory
 
     from api import serializers
-    from api.views.reads import approved_reports, download_urls
-    from progress.lights import lights_for_assignments
+    from api.views.reads import approved_reports
     from tasks.models import Assignment
 
     w = world
-    request = APIRequestFactory().get("/api/v1/reports/")
-    report = approved_reports(w.viewer).get(pk=w.approved.pk)
-    assert serializers.report_row(report, download_urls(request)) == \
-        serializers.ReportSerializer(report, context={"request": request}).data
-    a = Assignment.objects.select_related("task__plan", "department").get(pk=w.assignment.pk)
-    light = lights_for_assignments([a.pk], on=D(2026, 11, 20))[a.pk]
-    context = {"on": D(2026, 11, 20), "lights": {a.pk: light}}
-    assert serializers.assignment_row(a, light, D(2026, 11, 20)) == \
-        serializers.AssignmentSerializer(a, context=context).data
+    officer = api_client(tokens["offi"])
+    request = APIRequestFactory().get("/api/v1/reports/")  # testserver, as the test client's absolute URLs
+    listed_reports = officer.get("/api/v1/reports/").json()["results"]
+    assert listed_reports and all(
+        row == serializers.ReportSerializer(approved_reports(w.viewer).get(pk=row["id"]),
+                                            context={"request": request}).data
+        for row in listed_reports)
+    assert listed_reports[0]["files"]  # the files' shape is compared too
+    on = D(2026, 11, 20)
+    listed = officer.get("/api/v1/assignments/", {"on": on.isoformat()}).json()["results"]
+    found = lights_for_assignments([row["id"] for row in listed], on=on)
+    assert len(listed) > 1 and all(
+        row == serializers.AssignmentSerializer(
+            Assignment.objects.select_related("task__plan", "department").get(pk=row["id"]),
+            context={"on": on, "lights": found}).data
+        for row in listed)
+    assert {row["light"]["code"] for row in listed} - {"green"}  # not only the trivial light
     listed = api_client(tokens["offi"]).get("/api/v1/reports/").json()["results"][0]
     assert listed["files"][0]["download_url"].startswith("http://testserver/api/v1/report-files/")
