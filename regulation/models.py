@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from progress.models import StoredFile  # the uploaded-file fields every evidence model shares
+
 from .querysets import (
     ComplaintQuerySet,
     EvidenceQuerySet,
@@ -19,23 +21,6 @@ from .querysets import (
 )
 
 USER = settings.AUTH_USER_MODEL
-
-
-class StoredFile(models.Model):
-    """An uploaded file (checked by core.uploads, stored under a generated name)."""
-
-    file = models.FileField("文件", max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(USER, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Inspection(models.Model):
