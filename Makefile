@@ -39,7 +39,8 @@ else
 endif
 
 check-deploy: install
-	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.gov.cn \
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) PERSON_ID_KEY=$$(head -c 48 /dev/urandom | base64) \
+	ALLOWED_HOSTS=portal.example.gov.cn \
 	DATABASE_URL=postgres://localhost/yuzhong_care DJANGO_SETTINGS_MODULE=yuzhong_care.settings.production \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -43,6 +43,7 @@ def bench_environment() -> dict:
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB),
         "DJANGO_SETTINGS_MODULE": "yuzhong_care.settings.production",
         "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "PERSON_ID_KEY": "bench-only-not-secret-" + "y" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",

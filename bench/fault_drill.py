@@ -62,7 +62,8 @@ class Drill:
         self.pgdata = self.tmp / "pg"
         self.env = {
             **os.environ, "DJANGO_SETTINGS_MODULE": "yuzhong_care.settings.production",
-            "SECRET_KEY": "drill-only-" + os.urandom(16).hex(), "ALLOWED_HOSTS": "127.0.0.1",
+            "SECRET_KEY": "drill-only-" + os.urandom(16).hex(), "PERSON_ID_KEY": os.urandom(16).hex(),
+            "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": f"postgres://yuzhong@127.0.0.1:{self.pg_port}/{DB}",
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false", "MEDIA_ROOT": str(self.tmp / "media"), "STATIC_ROOT": str(self.tmp / "static"),

@@ -11,6 +11,7 @@ export DATABASE_URL="postgres://yuzhong@127.0.0.1:5432/${DB}"
 export REDIS_URL="redis://127.0.0.1:6379/3"
 export DJANGO_SETTINGS_MODULE=yuzhong_care.settings.production
 export SECRET_KEY="load-test-only-$(head -c 24 /dev/urandom | base64)"
+export PERSON_ID_KEY="load-test-only-$(head -c 24 /dev/urandom | base64)"
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 export MEDIA_ROOT="$PWD/var/load-media" STATIC_ROOT="$PWD/var/load-static"

@@ -81,7 +81,8 @@ def stack(tmp_path, settings):
     db = connection.settings_dict
     env = {
         **os.environ, "DJANGO_SETTINGS_MODULE": "yuzhong_care.settings.production",
-        "SECRET_KEY": "nginx-test-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECRET_KEY": "nginx-test-" + "x" * 50, "PERSON_ID_KEY": "nginx-test-" + "y" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
                         f"{db['PORT'] or 5432}/{db['NAME']}",
         "TRUSTED_PROXIES": "127.0.0.1", "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{https_port}",
