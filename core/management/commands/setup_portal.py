@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 from accounts.demo import demo_accounts_ensure, demo_password
+from accounts.models import User
 from tasks.models import Plan
 
 PLAN_FIXTURE = "plan_2020"
@@ -25,11 +26,12 @@ class Command(BaseCommand):
         if not settings.DEMO_ACCOUNTS:
             return
         password = demo_password()
-        users = demo_accounts_ensure(password=password)
+        demo_accounts_ensure(password=password)
         for dotted in settings.DEMO_DATA_BUILDERS:
             import_string(dotted)(stdout=self.stdout)
         self.stdout.write("\n演示账号（密码均为 %s）：" % password)
-        for user in users:
+        # Every demo account, also those a builder adds (regulation's inspector and kindergarten).
+        for user in User.objects.filter(username__startswith="demo-").select_related("department").order_by("pk"):
             unit = user.department.name if user.department_id else "—"
             self.stdout.write(f"  {user.username:<18} {user.get_role_display():<8} {unit}")
         if settings.PORTAL_2FA_REQUIRED_ROLES:
