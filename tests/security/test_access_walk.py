@@ -713,11 +713,14 @@ def test_every_url_has_a_row():
         assert (name, variant) in GET, (name, variant)
 
 
-def test_get_walk(world):
+def walk_get(world, table, url_of, label: str) -> None:
+    """Open every GET cell of `table` as its role (the URL from `url_of(world, name, variant)`),
+    each in a rolled-back transaction, and report cells that differ, leak, or serve a download inline.
+    The extension walks (tests/security/test_access_walk_<name>.py) walk their tables through it too."""
     clients = _clients(world)
     results = []
-    for name, variant, role, expected in _cells(GET):
-        url = _url(world, name, variant)
+    for name, variant, role, expected in _cells(table):
+        url = url_of(world, name, variant)
         client = clients[role]
         response = _in_rollback(client, lambda: client.get(url))
         got, note = _outcome(response), ""
@@ -732,7 +735,11 @@ def test_get_walk(world):
             # its request_finished signal would close the database connection inside the test's transaction).
             b"".join(response.streaming_content)
         results.append((name, variant, role, expected, got, note))
-    _report("GET", GET, results)
+    _report(label, table, results)
+
+
+def test_get_walk(world):
+    walk_get(world, GET, _url, "GET")
 
 
 def test_post_walk(world):

@@ -19,7 +19,7 @@ from reports.todo import coordinator_todo
 from tasks.models import Assignment
 from tests.factories import InstitutionFactory, RegistrationFactory
 
-from .test_access_walk import _cells, _clients, _leaks, _outcome, _report, _verify
+from .test_access_walk import _verify, walk_get
 from .world import _submitted_filing, build_world, pdf
 
 pytestmark = pytest.mark.django_db
@@ -60,18 +60,12 @@ def test_get_walk_journeys(world, settings):
     world.superuser = type(world.officer).objects.create_superuser(
         username="root", email="root@example.cn", password="Portal-test-2026!"
     )
-    clients = _clients(world)
-    results = []
-    for name, variant, role, expected in _cells(GET):
-        args, query = TARGETS[name][variant](world)
-        url = reverse(name, args=args) + (f"?{query}" if query else "")
-        response = clients[role].get(url)
-        got, note = _outcome(response), ""
-        leaked = _leaks(response, role)
-        if leaked:
-            got, note = got + "+leak", f"(shows what {role} may not see: {leaked})"
-        results.append((name, variant, role, expected, got, note))
-    _report("GET journeys", GET, results)
+    walk_get(world, GET, _url, "GET journeys")
+
+
+def _url(world, name: str, variant: str) -> str:
+    args, query = TARGETS[name][variant](world)
+    return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
 

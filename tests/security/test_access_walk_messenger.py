@@ -24,10 +24,10 @@ from .test_access_walk import (
     _cells,
     _clients,
     _in_rollback,
-    _leaks,
     _outcome,
     _report,
     db_fingerprint,
+    walk_get,
     world,  # noqa: F401  (the fixture)
 )
 from .world import MARK
@@ -91,18 +91,7 @@ def messenger_world(world):  # noqa: F811  (the fixture imported above)
 
 
 def test_get_walk_messenger(messenger_world):
-    clients = _clients(messenger_world)
-    results = []
-    for name, variant, role, expected in _cells(GET):
-        client = clients[role]
-        url = _url(messenger_world, name, variant)
-        response = _in_rollback(client, lambda: client.get(url))
-        got, note = _outcome(response), ""
-        leaked = _leaks(response, role)
-        if leaked:
-            got, note = got + "+leak", f"(shows what {role} may not see: {leaked})"
-        results.append((name, variant, role, expected, got, note))
-    _report("GET messenger", GET, results)
+    walk_get(messenger_world, GET, _url, "GET messenger")
 
 
 def test_post_walk_messenger(messenger_world):

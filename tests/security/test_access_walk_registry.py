@@ -21,11 +21,11 @@ from .test_access_walk import (
     _cells,
     _clients,
     _in_rollback,
-    _leaks,
     _outcome,
     _report,
     db_fingerprint,
     stored_files,
+    walk_get,
     world,  # noqa: F401  (the fixture)
 )
 
@@ -113,18 +113,7 @@ def care_world(world):  # noqa: F811  (the fixture imported above)
 
 
 def test_get_walk_registry(care_world):
-    clients = _clients(care_world)
-    results = []
-    for name, variant, role, expected in _cells(GET):
-        client = clients[role]
-        url = _url(care_world, name, variant)
-        response = _in_rollback(client, lambda: client.get(url))
-        got, note = _outcome(response), ""
-        leaked = _leaks(response, role)
-        if leaked:
-            got, note = got + "+leak", f"(shows what {role} may not see: {leaked})"
-        results.append((name, variant, role, expected, got, note))
-    _report("GET registry", GET, results)
+    walk_get(care_world, GET, _url, "GET registry")
 
 
 def test_post_walk_registry(care_world):
